@@ -20,6 +20,5 @@ if(NOT IS_SYMLINK "${BACKEND_BOOST_ONLY_INCLUDE}/boost")
   file(MAKE_DIRECTORY "${BACKEND_BOOST_ONLY_INCLUDE}")
   file(CREATE_LINK "${BACKEND_BOOST_HEADERS}" "${BACKEND_BOOST_ONLY_INCLUDE}/boost" SYMBOLIC)
 endif()
-set(CMAKE_CXX_FLAGS_INIT "${CMAKE_CXX_FLAGS_INIT} -isystem ${BACKEND_BOOST_ONLY_INCLUDE}")
-# find_package(Boost) must find the same headers, not the build machine's /usr/include.
-set(Boost_INCLUDE_DIR "${BACKEND_BOOST_ONLY_INCLUDE}" CACHE PATH "Boost headers for the target (a boost-only folder)")
+# apps/backend/CMakeLists.txt looks for boost/version.hpp in BACKEND_BOOST_INCLUDE_DIR: set, it is not searched.
+set(BACKEND_BOOST_INCLUDE_DIR "${BACKEND_BOOST_ONLY_INCLUDE}" CACHE PATH "Boost headers for the target (a boost-only folder)")

@@ -22,4 +22,6 @@ cmake_path(NORMAL_PATH CMAKE_CROSSCOMPILING_EMULATOR)
 # No MinGW DLL at run time (libstdc++, libgcc_s, libwinpthread): everything static. The Windows API level and
 # the socket libraries (ws2_32, mswsock) are the project's business: see cmake/Platform.cmake.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
+# Linked by lld instead of GNU ld, whose PE --gc-sections keeps all unwind data: see mingw-lld-link.sh.
+set(CMAKE_CXX_LINKER_LAUNCHER "${CMAKE_CURRENT_LIST_DIR}/mingw-lld-link.sh")
 include("${CMAKE_CURRENT_LIST_DIR}/BoostOnlyInclude.cmake")

@@ -11,6 +11,7 @@
 #   build-binary.sh --list               the targets, and which of them this machine can build
 # Options: --no-deps (install nothing), -j N (parallel build jobs). A lone `--` is ignored (npm/pnpm pass it).
 set -euo pipefail
+shopt -s inherit_errexit
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 OUT_DIR="$ROOT/apps/desktop/src-tauri/binaries"
