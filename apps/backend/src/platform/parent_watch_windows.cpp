@@ -14,7 +14,8 @@ namespace {
 DWORD parent_process_id() {
   DWORD self = ::GetCurrentProcessId();
   HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  if (snapshot == INVALID_HANDLE_VALUE) return 0;
+  if (snapshot == INVALID_HANDLE_VALUE)
+    return 0;
   PROCESSENTRY32W entry{};
   entry.dwSize = sizeof entry;
   DWORD parent = 0;
@@ -30,7 +31,8 @@ DWORD parent_process_id() {
 
 ULONGLONG creation_time(HANDLE process) {
   FILETIME created, exited, kernel, user;
-  if (!::GetProcessTimes(process, &created, &exited, &kernel, &user)) return 0;
+  if (!::GetProcessTimes(process, &created, &exited, &kernel, &user))
+    return 0;
   return (static_cast<ULONGLONG>(created.dwHighDateTime) << 32) | created.dwLowDateTime;
 }
 
@@ -46,7 +48,8 @@ struct ParentWatch::Impl {
       : handle(io), on_parent_exit(std::move(callback)) {}
 
   void fire() {
-    if (fired || stopped) return;
+    if (fired || stopped)
+      return;
     fired = true;
     on_parent_exit();
   }
@@ -55,11 +58,14 @@ struct ParentWatch::Impl {
 ParentWatch::ParentWatch(boost::asio::io_context& io, std::function<void()> on_parent_exit)
     : impl_(std::make_unique<Impl>(io, std::move(on_parent_exit))) {}
 
-ParentWatch::~ParentWatch() { stop(); }
+ParentWatch::~ParentWatch() {
+  stop();
+}
 
 std::optional<std::string> ParentWatch::start() {
   DWORD parent = parent_process_id();
-  if (parent == 0) return "the parent process id is unknown";
+  if (parent == 0)
+    return "the parent process id is unknown";
   HANDLE process = ::OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, parent);
   if (process == nullptr) {
     DWORD error = ::GetLastError();
@@ -68,7 +74,8 @@ std::optional<std::string> ParentWatch::start() {
       boost::asio::post(impl_->handle.get_executor(), [this] { impl_->fire(); });
       return std::nullopt;
     }
-    return "cannot open the parent process " + std::to_string(parent) + " (error " + std::to_string(error) + ")";
+    return "cannot open the parent process " + std::to_string(parent) + " (error " + std::to_string(error) +
+           ")";
   }
   // Process ids are reused: a "parent" created after us is a stranger that got our dead parent's id.
   ULONGLONG ours = creation_time(::GetCurrentProcess());
@@ -86,7 +93,8 @@ std::optional<std::string> ParentWatch::start() {
   }
   // A process handle is signalled when the process exits.
   impl_->handle.async_wait([this](const boost::system::error_code& wait_ec) {
-    if (!wait_ec) impl_->fire();
+    if (!wait_ec)
+      impl_->fire();
   });
   return std::nullopt;
 }

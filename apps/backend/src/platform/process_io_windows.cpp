@@ -14,11 +14,13 @@ namespace backend::platform {
 namespace {
 
 bool write_all(HANDLE handle, std::string_view bytes) {
-  if (handle == nullptr || handle == INVALID_HANDLE_VALUE) return false;
+  if (handle == nullptr || handle == INVALID_HANDLE_VALUE)
+    return false;
   while (!bytes.empty()) {
     DWORD chunk = bytes.size() > 0x10000000 ? 0x10000000 : static_cast<DWORD>(bytes.size());
     DWORD written = 0;
-    if (!::WriteFile(handle, bytes.data(), chunk, &written, nullptr)) return false;
+    if (!::WriteFile(handle, bytes.data(), chunk, &written, nullptr))
+      return false;
     bytes.remove_prefix(written);
   }
   return true;
@@ -32,7 +34,8 @@ class QueuedStderrSink final : public LogSink {
  public:
   QueuedStderrSink() : state_(std::make_shared<State>()) {
     auto* ref = new std::shared_ptr<State>(state_);
-    HANDLE thread = ::CreateThread(nullptr, 64 * 1024, &writer, ref, STACK_SIZE_PARAM_IS_A_RESERVATION, nullptr);
+    HANDLE thread =
+        ::CreateThread(nullptr, 64 * 1024, &writer, ref, STACK_SIZE_PARAM_IS_A_RESERVATION, nullptr);
     if (thread == nullptr) {
       delete ref;
       state_->failed = true;
@@ -52,8 +55,10 @@ class QueuedStderrSink final : public LogSink {
 
   bool try_write(std::string_view line) override {
     std::lock_guard lock(state_->mutex);
-    if (state_->failed || state_->closing) return false;
-    if (state_->queued_bytes + line.size() > kMaxQueuedBytes) return false;
+    if (state_->failed || state_->closing)
+      return false;
+    if (state_->queued_bytes + line.size() > kMaxQueuedBytes)
+      return false;
     state_->queue.emplace_back(line);
     state_->queued_bytes += line.size();
     state_->wake.notify_one();
@@ -99,7 +104,8 @@ class QueuedStderrSink final : public LogSink {
         state->queue.clear();
         state->queued_bytes = 0;
       }
-      if (state->queue.empty()) state->drained.notify_all();
+      if (state->queue.empty())
+        state->drained.notify_all();
     }
   }
 
@@ -117,12 +123,20 @@ void prepare_process() {
 }
 
 // One WriteFile on the raw handle: no CRT buffering or newline translation in between.
-bool write_stdout(std::string_view bytes) { return write_all(::GetStdHandle(STD_OUTPUT_HANDLE), bytes); }
+bool write_stdout(std::string_view bytes) {
+  return write_all(::GetStdHandle(STD_OUTPUT_HANDLE), bytes);
+}
 
-std::unique_ptr<LogSink> make_stderr_sink() { return std::make_unique<QueuedStderrSink>(); }
+std::unique_ptr<LogSink> make_stderr_sink() {
+  return std::make_unique<QueuedStderrSink>();
+}
 
-void write_stderr(std::string_view bytes) { write_all(::GetStdHandle(STD_ERROR_HANDLE), bytes); }
+void write_stderr(std::string_view bytes) {
+  write_all(::GetStdHandle(STD_ERROR_HANDLE), bytes);
+}
 
-long process_id() { return static_cast<long>(::GetCurrentProcessId()); }
+long process_id() {
+  return static_cast<long>(::GetCurrentProcessId());
+}
 
 }  // namespace backend::platform

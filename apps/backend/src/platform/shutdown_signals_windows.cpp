@@ -35,10 +35,12 @@ const char* event_name(DWORD type) {
 
 BOOL WINAPI on_console_event(DWORD type) {
   const char* name = event_name(type);
-  if (name == nullptr) return FALSE;
+  if (name == nullptr)
+    return FALSE;
   {
     std::lock_guard lock(g_mutex);
-    if (g_active == nullptr) return FALSE;  // not ours any more: the default handler ends the process
+    if (g_active == nullptr)
+      return FALSE;  // not ours any more: the default handler ends the process
     if (!g_cancelled) {
       auto* on_signal = g_on_signal;
       // Runs on the io_context's thread, the one that also destroys us: no lock needed around the call.
@@ -48,15 +50,18 @@ BOOL WINAPI on_console_event(DWORD type) {
           std::lock_guard inner(g_mutex);
           live = g_on_signal == on_signal && !g_cancelled;
         }
-        if (live) (*on_signal)(name);
+        if (live)
+          (*on_signal)(name);
       });
     }
   }
-  if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT) return TRUE;
+  if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT)
+    return TRUE;
   // Close, logoff, shutdown: the system ends the process as soon as this handler returns (and after a few
   // seconds regardless). Not returning leaves the drain its time; when it is done, main() returns and the
   // process exits with its own exit code, taking this thread with it.
-  for (;;) ::Sleep(INFINITE);
+  for (;;)
+    ::Sleep(INFINITE);
 }
 
 }  // namespace
@@ -74,7 +79,8 @@ ShutdownSignals::ShutdownSignals(boost::asio::io_context& io, std::function<void
     g_io = &io;
     g_cancelled = false;
   }
-  // Also undoes an inherited "ignore CTRL+C" (CREATE_NEW_PROCESS_GROUP sets it): the host's events must reach us.
+  // Also undoes an inherited "ignore CTRL+C" (CREATE_NEW_PROCESS_GROUP sets it): the host's events must reach
+  // us.
   ::SetConsoleCtrlHandler(nullptr, FALSE);
   ::SetConsoleCtrlHandler(&on_console_event, TRUE);
 }
@@ -91,7 +97,8 @@ ShutdownSignals::~ShutdownSignals() {
 
 void ShutdownSignals::cancel() {
   std::lock_guard lock(g_mutex);
-  if (g_active == this) g_cancelled = true;
+  if (g_active == this)
+    g_cancelled = true;
 }
 
 }  // namespace backend::platform
