@@ -62,6 +62,10 @@ set(CMAKE_STRIP "" CACHE FILEPATH "")
 set(CMAKE_OSX_SYSROOT "" CACHE PATH "")
 set(CMAKE_OSX_DEPLOYMENT_TARGET "" CACHE STRING "")
 
+# CMake's compiler checks compile without linking: each link of a C++ program makes zig build libc++ for the
+# flags in use (minutes), and one build per target is enough.
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

@@ -1,6 +1,10 @@
 #pragma once
 // What the router needs of one request. A session reuses one Request for every message on its connection, so
 // the strings keep their capacity and the request path does not allocate once a connection has warmed up.
+// <ostream> first: Beast's http/verb.hpp defines an inline operator<< on std::ostream yet includes only
+// <iosfwd>, which libc++ (macOS) leaves incomplete.
+#include <ostream>
+// Beast after <ostream> (a separate include block, so that sorting keeps this order).
 #include <boost/beast/http/verb.hpp>
 #include <string>
 
