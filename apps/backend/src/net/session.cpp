@@ -48,16 +48,14 @@ void Session::enter(Phase phase, std::chrono::steady_clock::duration timeout) {
 
 void Session::read() {
   std::size_t room = limits::kReadBufferBytes - input_.size();
-  if (room == 0)
-    return reject(HttpError::header_fields_too_large);
+  if (room == 0) return reject(HttpError::header_fields_too_large);
   socket_.async_read_some(
       input_.prepare(std::min(room, limits::kReadChunkBytes)),
       [self = shared_from_this()](const error_code& ec, std::size_t bytes) { self->on_read(ec, bytes); });
 }
 
 void Session::on_read(const error_code& ec, std::size_t bytes) {
-  if (phase_ == Phase::closed)
-    return;
+  if (phase_ == Phase::closed) return;
   if (ec) {
     // EOF or reset: the client is gone, and a partial request dies with it.
     if (ec != net::error::eof && ec != net::error::operation_aborted &&
@@ -72,8 +70,7 @@ void Session::on_read(const error_code& ec, std::size_t bytes) {
 
 void Session::process() {
   while (!close_after_write_ && output_.size() < limits::kMaxPendingOutputBytes && input_.size() > 0) {
-    if (!parse_one())
-      break;
+    if (!parse_one()) break;
   }
   after_output();
 }
@@ -98,13 +95,12 @@ bool Session::parse_one() {
       return false;
     }
   }
-  input_.consume(used);
-  if (ec == http::error::need_more)
-    return false;
-  if (ec) {
-    reject(parser_->error_for(ec));
+  if (ec && ec != http::error::need_more) {
+    reject(parser_->error_for(ec, {static_cast<const char*>(data.data()), data.size()}));
     return false;
   }
+  input_.consume(used);
+  if (ec) return false;  // need_more
   if (parser_->is_done()) {
     respond();
     return true;
@@ -146,12 +142,9 @@ void Session::reject(HttpError error) {
 }
 
 void Session::after_output() {
-  if (!output_.empty())
-    return write();
-  if (close_after_write_ || (context_.draining && !parser_))
-    return linger();
-  if (!parser_)
-    enter(Phase::idle, limits::kKeepAliveIdleTimeout);
+  if (!output_.empty()) return write();
+  if (close_after_write_ || (context_.draining && !parser_)) return linger();
+  if (!parser_) enter(Phase::idle, limits::kKeepAliveIdleTimeout);
   read();
 }
 
@@ -162,15 +155,11 @@ void Session::write() {
 }
 
 void Session::on_write(const error_code& ec) {
-  if (phase_ == Phase::closed)
-    return;
-  if (ec)
-    return force_close();
+  if (phase_ == Phase::closed) return;
+  if (ec) return force_close();
   output_.clear();
-  if (close_after_write_)
-    return linger();
-  if (parser_)
-    enter(Phase::reading, limits::kRequestReadTimeout);
+  if (close_after_write_) return linger();
+  if (parser_) enter(Phase::reading, limits::kRequestReadTimeout);
   // Pipelined requests may already wait in the buffer.
   process();
 }
@@ -181,8 +170,7 @@ void Session::on_write(const error_code& ec) {
 // RFC 9112 §9.6: close the sending side first and read what the client still sends, so the kernel does not
 // answer unread input with a reset that could destroy our last response before the client reads it.
 void Session::linger() {
-  if (phase_ == Phase::lingering || phase_ == Phase::closed)
-    return;
+  if (phase_ == Phase::lingering || phase_ == Phase::closed) return;
   enter(Phase::lingering, context_.draining ? std::chrono::steady_clock::duration(kDrainLingerTimeout)
                                             : std::chrono::steady_clock::duration(limits::kLingerTimeout));
   error_code ignored;
@@ -195,15 +183,13 @@ void Session::discard_until_eof() {
   input_.clear();
   socket_.async_read_some(input_.prepare(limits::kReadChunkBytes),
                           [self = shared_from_this()](const error_code& ec, std::size_t) {
-                            if (ec || self->phase_ == Phase::closed)
-                              return self->force_close();
+                            if (ec || self->phase_ == Phase::closed) return self->force_close();
                             self->discard_until_eof();
                           });
 }
 
 void Session::check_deadline(std::chrono::steady_clock::time_point now) {
-  if (phase_ == Phase::closed || now < deadline_)
-    return;
+  if (phase_ == Phase::closed || now < deadline_) return;
   if (phase_ != Phase::idle && phase_ != Phase::lingering && context_.log.enabled(LogLevel::debug)) {
     context_.log.debug("closing a connection whose deadline passed");
   }
@@ -219,8 +205,7 @@ bool Session::drain() {
 }
 
 void Session::force_close() {
-  if (phase_ == Phase::closed)
-    return;
+  if (phase_ == Phase::closed) return;
   phase_ = Phase::closed;
   error_code ignored;
   socket_.close(ignored);
