@@ -23,19 +23,22 @@ void RequestParser::reject(HttpError error, error_code& ec) {
 
 namespace {
 
-bool is_decimal_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_decimal_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
 HttpError RequestParser::error_for(const error_code& ec, std::string_view received) const {
   if (rejection_) return *rejection_;
-  // Beast reports a well-formed but unsupported version ("HTTP/2.0") and a malformed one alike; RFC 9110 §15.6.6
-  // gives the first a 505 of its own.
+  // Beast reports a well-formed but unsupported version ("HTTP/2.0") and a malformed one alike; RFC 9110
+  // §15.6.6 gives the first a 505 of its own.
   if (ec == http::error::bad_version) {
     auto line = received.substr(0, received.find('\r'));
     auto at = line.rfind(" HTTP/");
-    bool well_formed = at != std::string_view::npos && line.size() == at + 9 && is_decimal_digit(line[at + 6]) &&
-                       line[at + 7] == '.' && is_decimal_digit(line[at + 8]);
+    bool well_formed = at != std::string_view::npos && line.size() == at + 9 &&
+                       is_decimal_digit(line[at + 6]) && line[at + 7] == '.' &&
+                       is_decimal_digit(line[at + 8]);
     return well_formed ? HttpError::http_version_not_supported : HttpError::bad_request;
   }
   if (ec == http::error::header_limit) return HttpError::header_fields_too_large;
