@@ -3,7 +3,7 @@
 # and a wine prefix of the project's own, never the user's ~/.wine. It is created on first use (about 6 s),
 # under a lock, so parallel tests share one prefix.
 #   scripts/wine-run.sh program.exe [args...]      (CMAKE_CROSSCOMPILING_EMULATOR of the Windows toolchain)
-#   scripts/wine-run.sh --init                     (only create the prefix)
+#   scripts/wine-run.sh --init                     (create the prefix; keep its wineserver running)
 #   scripts/wine-run.sh --stop                     (stop this prefix's wineserver)
 # WINEPREFIX, when set, is used as it is; otherwise ${XDG_CACHE_HOME:-~/.cache}/aios-backend/wineprefix.
 set -euo pipefail
@@ -32,8 +32,14 @@ init_prefix() {
 }
 
 case "${1:-}" in
-  --init) init_prefix ;;
-  --stop) [[ -d "$WINEPREFIX" ]] && wineserver -k 2>/dev/null; exit 0 ;;
+  --init)
+    init_prefix
+    # A persistent server: otherwise each program's exit stops it and the next start pays for a new one.
+    wineserver -p </dev/null >/dev/null 2>&1 || true  # fails only when one already runs
+    ;;
+  --stop)
+    if [[ -d "$WINEPREFIX" ]]; then wineserver -k 2>/dev/null || true; fi
+    ;;
   "") echo "usage: wine-run.sh program.exe [args...] | --init | --stop" >&2; exit 2 ;;
   *) init_prefix; exec "$wine_bin" "$@" ;;
 esac
