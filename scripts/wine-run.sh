@@ -3,7 +3,7 @@
 # and a wine prefix of the project's own, never the user's ~/.wine. It is created on first use (about 6 s),
 # under a lock, so parallel tests share one prefix.
 #   scripts/wine-run.sh program.exe [args...]      (CMAKE_CROSSCOMPILING_EMULATOR of the Windows toolchain)
-#   scripts/wine-run.sh --init                     (create the prefix; keep its wineserver running)
+#   scripts/wine-run.sh --init                     (create the prefix; start its wineserver until --stop)
 #   scripts/wine-run.sh --stop                     (stop this prefix's wineserver)
 # WINEPREFIX, when set, is used as it is; otherwise ${XDG_CACHE_HOME:-~/.cache}/aios-backend/wineprefix.
 set -euo pipefail
@@ -31,15 +31,31 @@ init_prefix() {
   ) 9>"$WINEPREFIX.lock"
 }
 
+# Starts this prefix's wineserver, unless it runs, to linger `persist` seconds after its last program ("" for
+# ever), and with it wine's own services (services.exe, rpcss, ...), with none of our pipes: started by a test's
+# program instead, they would inherit its stdout and hold it open as long as the server runs.
+start_server() {
+  local persist=$1
+  if wineserver "-p$persist" </dev/null >/dev/null 2>&1; then
+    "$wine_bin" cmd /c exit </dev/null >/dev/null 2>&1 || true
+  fi  # else it already runs
+}
+
 case "${1:-}" in
   --init)
     init_prefix
-    # A persistent server: otherwise each program's exit stops it and the next start pays for a new one.
-    wineserver -p </dev/null >/dev/null 2>&1 || true  # fails only when one already runs
+    start_server ""
     ;;
   --stop)
     if [[ -d "$WINEPREFIX" ]]; then wineserver -k 2>/dev/null || true; fi
     ;;
-  "") echo "usage: wine-run.sh program.exe [args...] | --init | --stop" >&2; exit 2 ;;
-  *) init_prefix; exec "$wine_bin" "$@" ;;
+  "")
+    echo "usage: wine-run.sh program.exe [args...] | --init | --stop" >&2
+    exit 2
+    ;;
+  *)
+    init_prefix
+    start_server 30
+    exec "$wine_bin" "$@"
+    ;;
 esac
