@@ -30,8 +30,7 @@ struct ParentWatch::Impl {
       : queue(io), poll_timer(io), on_parent_exit(std::move(callback)) {}
 
   void fire() {
-    if (fired || stopped)
-      return;
+    if (fired || stopped) return;
     fired = true;
     on_parent_exit();
   }
@@ -41,10 +40,8 @@ struct ParentWatch::Impl {
   void poll() {
     poll_timer.expires_after(kPollPeriod);
     poll_timer.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || stopped)
-        return;
-      if (parent_gone())
-        return fire();
+      if (ec || stopped) return;
+      if (parent_gone()) return fire();
       poll();
     });
   }
@@ -52,8 +49,7 @@ struct ParentWatch::Impl {
   // Returns false when the kqueue cannot watch the parent (then the caller polls).
   bool watch_with_kqueue() {
     int kq = ::kqueue();
-    if (kq < 0)
-      return false;
+    if (kq < 0) return false;
     struct kevent change;
     EV_SET(&change, parent, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
     if (::kevent(kq, &change, 1, nullptr, 0, nullptr) < 0) {
@@ -68,8 +64,7 @@ struct ParentWatch::Impl {
     }
     queue.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                      [this](const boost::system::error_code& wait_ec) {
-                       if (!wait_ec)
-                         fire();
+                       if (!wait_ec) fire();
                      });
     return true;
   }
@@ -84,8 +79,7 @@ ParentWatch::~ParentWatch() {
 
 std::optional<std::string> ParentWatch::start() {
   impl_->parent = ::getppid();
-  if (impl_->parent == 1)
-    return "the parent is already launchd (pid 1): there is no host to watch";
+  if (impl_->parent == 1) return "the parent is already launchd (pid 1): there is no host to watch";
   bool watching = impl_->watch_with_kqueue();
   // The parent may have died before the filter was added: check once now, and poll where kqueue failed.
   if (impl_->parent_gone()) {

@@ -14,8 +14,7 @@ namespace {
 DWORD parent_process_id() {
   DWORD self = ::GetCurrentProcessId();
   HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  if (snapshot == INVALID_HANDLE_VALUE)
-    return 0;
+  if (snapshot == INVALID_HANDLE_VALUE) return 0;
   PROCESSENTRY32W entry{};
   entry.dwSize = sizeof entry;
   DWORD parent = 0;
@@ -31,8 +30,7 @@ DWORD parent_process_id() {
 
 ULONGLONG creation_time(HANDLE process) {
   FILETIME created, exited, kernel, user;
-  if (!::GetProcessTimes(process, &created, &exited, &kernel, &user))
-    return 0;
+  if (!::GetProcessTimes(process, &created, &exited, &kernel, &user)) return 0;
   return (static_cast<ULONGLONG>(created.dwHighDateTime) << 32) | created.dwLowDateTime;
 }
 
@@ -48,8 +46,7 @@ struct ParentWatch::Impl {
       : handle(io), on_parent_exit(std::move(callback)) {}
 
   void fire() {
-    if (fired || stopped)
-      return;
+    if (fired || stopped) return;
     fired = true;
     on_parent_exit();
   }
@@ -64,8 +61,7 @@ ParentWatch::~ParentWatch() {
 
 std::optional<std::string> ParentWatch::start() {
   DWORD parent = parent_process_id();
-  if (parent == 0)
-    return "the parent process id is unknown";
+  if (parent == 0) return "the parent process id is unknown";
   HANDLE process = ::OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, parent);
   if (process == nullptr) {
     DWORD error = ::GetLastError();
@@ -93,8 +89,7 @@ std::optional<std::string> ParentWatch::start() {
   }
   // A process handle is signalled when the process exits.
   impl_->handle.async_wait([this](const boost::system::error_code& wait_ec) {
-    if (!wait_ec)
-      impl_->fire();
+    if (!wait_ec) impl_->fire();
   });
   return std::nullopt;
 }

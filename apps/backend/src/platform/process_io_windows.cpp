@@ -14,13 +14,11 @@ namespace backend::platform {
 namespace {
 
 bool write_all(HANDLE handle, std::string_view bytes) {
-  if (handle == nullptr || handle == INVALID_HANDLE_VALUE)
-    return false;
+  if (handle == nullptr || handle == INVALID_HANDLE_VALUE) return false;
   while (!bytes.empty()) {
     DWORD chunk = bytes.size() > 0x10000000 ? 0x10000000 : static_cast<DWORD>(bytes.size());
     DWORD written = 0;
-    if (!::WriteFile(handle, bytes.data(), chunk, &written, nullptr))
-      return false;
+    if (!::WriteFile(handle, bytes.data(), chunk, &written, nullptr)) return false;
     bytes.remove_prefix(written);
   }
   return true;
@@ -55,10 +53,8 @@ class QueuedStderrSink final : public LogSink {
 
   bool try_write(std::string_view line) override {
     std::lock_guard lock(state_->mutex);
-    if (state_->failed || state_->closing)
-      return false;
-    if (state_->queued_bytes + line.size() > kMaxQueuedBytes)
-      return false;
+    if (state_->failed || state_->closing) return false;
+    if (state_->queued_bytes + line.size() > kMaxQueuedBytes) return false;
     state_->queue.emplace_back(line);
     state_->queued_bytes += line.size();
     state_->wake.notify_one();
@@ -104,8 +100,7 @@ class QueuedStderrSink final : public LogSink {
         state->queue.clear();
         state->queued_bytes = 0;
       }
-      if (state->queue.empty())
-        state->drained.notify_all();
+      if (state->queue.empty()) state->drained.notify_all();
     }
   }
 

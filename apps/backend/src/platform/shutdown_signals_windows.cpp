@@ -35,12 +35,10 @@ const char* event_name(DWORD type) {
 
 BOOL WINAPI on_console_event(DWORD type) {
   const char* name = event_name(type);
-  if (name == nullptr)
-    return FALSE;
+  if (name == nullptr) return FALSE;
   {
     std::lock_guard lock(g_mutex);
-    if (g_active == nullptr)
-      return FALSE;  // not ours any more: the default handler ends the process
+    if (g_active == nullptr) return FALSE;  // not ours any more: the default handler ends the process
     if (!g_cancelled) {
       auto* on_signal = g_on_signal;
       // Runs on the io_context's thread, the one that also destroys us: no lock needed around the call.
@@ -50,13 +48,11 @@ BOOL WINAPI on_console_event(DWORD type) {
           std::lock_guard inner(g_mutex);
           live = g_on_signal == on_signal && !g_cancelled;
         }
-        if (live)
-          (*on_signal)(name);
+        if (live) (*on_signal)(name);
       });
     }
   }
-  if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT)
-    return TRUE;
+  if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT) return TRUE;
   // Close, logoff, shutdown: the system ends the process as soon as this handler returns (and after a few
   // seconds regardless). Not returning leaves the drain its time; when it is done, main() returns and the
   // process exits with its own exit code, taking this thread with it.
@@ -97,8 +93,7 @@ ShutdownSignals::~ShutdownSignals() {
 
 void ShutdownSignals::cancel() {
   std::lock_guard lock(g_mutex);
-  if (g_active == this)
-    g_cancelled = true;
+  if (g_active == this) g_cancelled = true;
 }
 
 }  // namespace backend::platform

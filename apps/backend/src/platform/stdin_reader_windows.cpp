@@ -23,13 +23,11 @@ struct Shared {
 template <typename Fn>
 bool deliver(const std::shared_ptr<Shared>& shared, Fn fn) {
   std::lock_guard lock(shared->mutex);
-  if (shared->io == nullptr)
-    return false;
+  if (shared->io == nullptr) return false;
   boost::asio::post(*shared->io, [shared, fn = std::move(fn)]() mutable {
     {
       std::lock_guard inner(shared->mutex);
-      if (shared->io == nullptr)
-        return;
+      if (shared->io == nullptr) return;
     }
     fn(*shared);
   });
@@ -45,13 +43,11 @@ DWORD WINAPI read_loop(void* param) {
     BOOL ok = ::ReadFile(shared->input, buffer, sizeof buffer, &n, nullptr);
     if (!ok || n == 0) {
       // ERROR_BROKEN_PIPE: the host closed its end. ERROR_OPERATION_ABORTED: stop() cancelled the read.
-      if (!ok && ::GetLastError() == ERROR_OPERATION_ABORTED)
-        return 0;
+      if (!ok && ::GetLastError() == ERROR_OPERATION_ABORTED) return 0;
       deliver(shared, [](Shared& s) { s.on_eof(); });
       return 0;
     }
-    if (!deliver(shared, [bytes = std::string(buffer, n)](Shared& s) { s.on_bytes(bytes); }))
-      return 0;
+    if (!deliver(shared, [bytes = std::string(buffer, n)](Shared& s) { s.on_bytes(bytes); })) return 0;
   }
 }
 
@@ -75,18 +71,15 @@ StdinReader::StdinReader(boost::asio::io_context& io, std::function<void(std::st
 
 StdinReader::~StdinReader() {
   stop();
-  if (impl_->thread != nullptr)
-    ::CloseHandle(impl_->thread);
+  if (impl_->thread != nullptr) ::CloseHandle(impl_->thread);
 }
 
 std::optional<std::string> StdinReader::start() {
   HANDLE input = ::GetStdHandle(STD_INPUT_HANDLE);
-  if (input == nullptr || input == INVALID_HANDLE_VALUE)
-    return "stdin is closed";
+  if (input == nullptr || input == INVALID_HANDLE_VALUE) return "stdin is closed";
   DWORD type = ::GetFileType(input);
   DWORD console_mode = 0;
-  if (type == FILE_TYPE_DISK)
-    return "stdin is not a pipe or console (a file)";
+  if (type == FILE_TYPE_DISK) return "stdin is not a pipe or console (a file)";
   if (type == FILE_TYPE_CHAR && !::GetConsoleMode(input, &console_mode))
     return "stdin is not a pipe or console (a character device such as NUL)";
   impl_->shared->input = input;
@@ -103,8 +96,7 @@ std::optional<std::string> StdinReader::start() {
 }
 
 void StdinReader::stop() {
-  if (impl_->stopped)
-    return;
+  if (impl_->stopped) return;
   impl_->stopped = true;
   {
     std::lock_guard lock(impl_->shared->mutex);
@@ -112,8 +104,7 @@ void StdinReader::stop() {
   }
   // Ends a ReadFile in progress where Windows can; otherwise the thread stays blocked, harmlessly, until
   // exit.
-  if (impl_->thread != nullptr)
-    ::CancelSynchronousIo(impl_->thread);
+  if (impl_->thread != nullptr) ::CancelSynchronousIo(impl_->thread);
 }
 
 }  // namespace backend::platform

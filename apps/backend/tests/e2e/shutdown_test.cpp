@@ -24,7 +24,16 @@ void expect_clean_exit_with_idle_connection(const std::function<void(Sidecar&)>&
   EXPECT_TRUE(idle.wait_closed(1s));
   auto log = sidecar.stderr_bytes();
   EXPECT_NE(log.find("stopped accepting"), std::string::npos) << log;
-  EXPECT_NE(log.find("closed 1 idle connection"), std::string::npos) << log;
+  if (Sidecar::binary().ends_with(".exe")) {
+    // Windows (IOCP; and wine) may report the response's write as complete only after the shutdown request:
+    // the connection is then still "in flight" for the server, which closes it as soon as the write
+    // completes. The exit must be just as quick, which the checks above hold it to.
+    EXPECT_TRUE(log.find("closed 1 idle connection") != std::string::npos ||
+                log.find("draining 1 in flight") != std::string::npos)
+        << log;
+  } else {
+    EXPECT_NE(log.find("closed 1 idle connection"), std::string::npos) << log;
+  }
   EXPECT_NE(log.find("shutdown: complete"), std::string::npos) << log;
 }
 
