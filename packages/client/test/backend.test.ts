@@ -116,15 +116,16 @@ describe("backend without a token", () => {
       });
     }
 
-    test(`OPTIONS ${path} preflight from a foreign origin gets no CORS headers`, async () => {
-      const { response } = await client.OPTIONS(path, {
+    test(`OPTIONS ${path} preflight from a foreign origin: 403 forbidden, no CORS headers`, async () => {
+      const { error, response } = await client.OPTIONS(path, {
         params: { header: { Origin: FOREIGN_ORIGIN, "Access-Control-Request-Method": "GET" } },
       });
-      assert.ok(response.status < 500, `status ${response.status}`);
+      assert.equal(response.status, 403);
+      assertMatchesSchema(error, "/components/schemas/Error");
+      assert.equal(error?.error, "forbidden");
       assert.equal(response.headers.get("access-control-allow-origin"), null);
       assert.equal(response.headers.get("access-control-allow-methods"), null);
       assert.equal(response.headers.get("access-control-allow-headers"), null);
-      await response.arrayBuffer();
     });
   }
 
@@ -135,9 +136,20 @@ describe("backend without a token", () => {
     assert.ok(headerList(response.headers.get("vary")).includes("origin"));
   });
 
-  test("GET from a foreign origin carries no Access-Control-Allow-Origin", async () => {
-    const { response } = await client.GET("/health", { headers: { Origin: FOREIGN_ORIGIN } });
+  test("GET from a foreign origin: 403 forbidden, no Access-Control-Allow-Origin", async () => {
+    const { data, error, response } = await client.GET("/health", { headers: { Origin: FOREIGN_ORIGIN } });
+    assert.equal(data, undefined);
+    assert.equal(response.status, 403);
+    assertMatchesSchema(error, "/components/schemas/Error");
+    assert.equal(error?.error, "forbidden");
     assert.equal(response.headers.get("access-control-allow-origin"), null);
+  });
+
+  test("OPTIONS without a preflight's headers: 204 with Allow", async () => {
+    const res = await fetch(`${base}/health`, { method: "OPTIONS" });
+    assert.equal(res.status, 204);
+    assert.deepEqual(headerList(res.headers.get("allow")), ["get", "head", "options"]);
+    assert.equal(res.headers.get("access-control-allow-origin"), null);
   });
 
   test("unknown path: 404 not_found", async () => {

@@ -21,7 +21,7 @@ export interface paths {
         delete?: never;
         /**
          * CORS preflight for /health
-         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets no CORS headers, so the browser blocks the real request. A preflight never needs the bearer token (browsers do not send it).
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers, so the browser blocks the real request. A preflight (an OPTIONS request with `Origin` and `Access-Control-Request-Method`) never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token like GET.
          */
         options: operations["optionsHealth"];
         /**
@@ -49,7 +49,7 @@ export interface paths {
         delete?: never;
         /**
          * CORS preflight for /openapi.json
-         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets no CORS headers, so the browser blocks the real request. A preflight never needs the bearer token (browsers do not send it).
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers, so the browser blocks the real request. A preflight (an OPTIONS request with `Origin` and `Access-Control-Request-Method`) never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token like GET.
          */
         options: operations["optionsOpenApi"];
         /**
@@ -161,7 +161,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The request is not allowed (403). */
+        /** @description The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it. */
         Forbidden: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -171,11 +171,19 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "forbidden",
-                 *       "message": "The request is not allowed (403)."
+                 *       "message": "The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
+        };
+        /** @description The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it. No body. */
+        ForbiddenHead: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content?: never;
         };
         /** @description No route has this path (404). */
         NotFound: {
@@ -314,6 +322,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             421: components["responses"]["MisdirectedRequest"];
@@ -352,6 +361,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
@@ -380,6 +390,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequestHead"];
             401: components["responses"]["UnauthorizedHead"];
+            403: components["responses"]["ForbiddenHead"];
             404: components["responses"]["NotFoundHead"];
             405: components["responses"]["MethodNotAllowedHead"];
             421: components["responses"]["MisdirectedRequestHead"];
@@ -409,6 +420,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             421: components["responses"]["MisdirectedRequest"];
@@ -447,6 +459,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
@@ -475,6 +488,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequestHead"];
             401: components["responses"]["UnauthorizedHead"];
+            403: components["responses"]["ForbiddenHead"];
             404: components["responses"]["NotFoundHead"];
             405: components["responses"]["MethodNotAllowedHead"];
             421: components["responses"]["MisdirectedRequestHead"];
