@@ -345,9 +345,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Preflight answered. The CORS headers are present only when the Origin is allowed. */
+            /** @description The preflight is answered, with the CORS headers for the allowed Origin. An OPTIONS request that is not a preflight gets 204 with `Allow` only. */
             204: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     /** @description The methods the route allows. */
                     "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
@@ -443,9 +444,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Preflight answered. The CORS headers are present only when the Origin is allowed. */
+            /** @description The preflight is answered, with the CORS headers for the allowed Origin. An OPTIONS request that is not a preflight gets 204 with `Allow` only. */
             204: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     /** @description The methods the route allows. */
                     "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
