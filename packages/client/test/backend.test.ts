@@ -176,6 +176,10 @@ describe("backend without a token", () => {
     const health = await waitUntilHealthy(client, { attempts: 3 });
     assert.equal(health.app, APP_NAME);
   });
+
+  test("the stdin line \"shutdown\" stops the backend with exit code 0", async () => {
+    assert.equal(await backend.stop("stdin"), 0);
+  });
 });
 
 describe("backend with BACKEND_TOKEN", () => {
@@ -219,8 +223,8 @@ describe("backend with BACKEND_TOKEN", () => {
     assert.equal(response.headers.get("access-control-allow-origin"), "tauri://localhost");
   });
 
-  test("the token never appears in the backend's output", async () => {
-    await backend.stop();
+  test("SIGTERM stops the backend with exit code 0; the token never appears in its output", async () => {
+    assert.equal(await backend.stop("signal"), 0);
     assert.ok(!backend.output().includes(token), "backend printed its token");
   });
 });

@@ -29,7 +29,8 @@ export interface RunningBackend {
   child: ChildProcess;
   /** Everything the backend wrote to stdout and stderr so far (after the handshake line). */
   output(): string;
-  stop(): Promise<void>;
+  /** Asks for a graceful shutdown (SIGTERM, or the stdin line "shutdown") and resolves with the exit code. */
+  stop(how?: "signal" | "stdin"): Promise<number | null>;
 }
 
 /**
@@ -75,18 +76,21 @@ export async function startBackend(env: Record<string, string> = {}, timeoutMs =
   child.removeAllListeners("exit");
   const port = parseHandshakeLine(handshake);
 
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
     port,
     handshake,
     child,
     output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
+    async stop(how = "signal") {
+      if (child.exitCode === null && child.signalCode === null) {
+        if (how === "stdin") child.stdin!.write("shutdown\n");
+        else child.kill("SIGTERM");
+      }
+      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const code = await exited;
       clearTimeout(killer);
+      return code;
     },
   };
 }

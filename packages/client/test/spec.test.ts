@@ -26,6 +26,14 @@ function deref(node: any): any {
   return node;
 }
 
+test("@aios/shared exports the name and version of packages/shared/app.json", () => {
+  const app = JSON.parse(readFileSync(join(packageDir, "..", "shared", "app.json"), "utf8"));
+  assert.equal(APP_NAME, app.name);
+  assert.equal(APP_VERSION, app.version);
+  assert.match(APP_NAME, /^[A-Za-z0-9._-]+$/);
+  assert.match(APP_VERSION, /^\d+\.\d+\.\d+/);
+});
+
 test("src/generated/openapi.d.ts is what `npm run generate` makes from openapi.json (no drift)", async () => {
   const generator = await import(new URL("../../scripts/generate.mjs", import.meta.url).href);
   const committed = readFileSync(generator.outputPath, "utf8");
