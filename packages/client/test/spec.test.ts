@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { createConfig, lint } from "@redocly/openapi-core";
 import { APP_NAME, APP_VERSION } from "@aios/shared";
-import { packageDir, spec } from "./helpers.js";
+import { packageDir, spec, specPath } from "./helpers.js";
 
 const ERROR_CODES: Record<string, string> = {
   "400": "bad_request", "401": "unauthorized", "403": "forbidden", "404": "not_found", "405": "method_not_allowed",
@@ -44,6 +45,12 @@ test("the document is OpenAPI 3.1 and its version is the app version", () => {
   assert.match(spec.openapi, /^3\.1\.\d+$/);
   assert.equal(spec.info.version, APP_VERSION);
   assert.equal(spec.servers[0].url, "http://127.0.0.1:{port}");
+});
+
+test("the document is valid OpenAPI 3.1 (Redocly's structural checks and recommended rules)", async () => {
+  const problems = await lint({ ref: specPath, config: await createConfig({ extends: ["recommended"] }) });
+  const report = problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? "?"}`);
+  assert.deepEqual(report, []);
 });
 
 test("every $ref resolves", () => {
