@@ -30,4 +30,7 @@ step "configure sanitize" cmake --preset sanitize
 step "build sanitize" cmake --build --preset sanitize
 step "test sanitize" ctest --preset sanitize
 
+# A short libFuzzer run on the request path (clang, ASan + UBSan); the corpus replay above runs under g++.
+step "fuzz" bash scripts/fuzz.sh 30
+
 echo "test-all: ${steps_passed} passed, 0 failed"
