@@ -17,7 +17,7 @@ inline constexpr std::size_t kMaxHeaderCount = 64;
 
 // The read buffer never grows past this: it caps memory per connection whatever the client sends.
 inline constexpr std::size_t kReadBufferBytes = 32 * 1024;
-inline constexpr std::size_t kReadChunkBytes = 16 * 1024;
+inline constexpr std::size_t kReadChunkBytes = 4 * 1024;
 // Pipelined responses are batched into one write until this much is pending.
 inline constexpr std::size_t kMaxPendingOutputBytes = 64 * 1024;
 
