@@ -33,4 +33,5 @@ sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q >&2
-$sudo apt-get install -y -q --no-install-recommends "${want[@]}" >&2
+# Other jobs on the machine may hold the dpkg lock for a while: wait for it rather than fail.
+$sudo apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "${want[@]}" >&2

@@ -30,6 +30,10 @@ step "configure sanitize" cmake --preset sanitize
 step "build sanitize" cmake --build --preset sanitize
 step "test sanitize" ctest --preset sanitize
 
+# The shipped binaries: every platform's file built, checked, and its contract run under its emulator (qemu-user,
+# wine); the macOS code compiled and linked with zig; tauri.conf.json against Tauri's schema.
+step "platform binaries" bash scripts/test-binaries.sh --macos-check
+
 # A short libFuzzer run on the request path (clang, ASan + UBSan); the corpus replay above runs under g++.
 step "fuzz" bash scripts/fuzz.sh 30
 
