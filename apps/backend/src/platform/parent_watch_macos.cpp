@@ -1,10 +1,11 @@
 #include <sys/event.h>
 #include <unistd.h>
 
-#include <boost/asio/posix/stream_descriptor.hpp>
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
+#include <thread>
 
 #include "platform/parent_watch.hpp"
 
@@ -14,20 +15,26 @@ namespace {
 // Where the kqueue cannot be set up, the parent pid is polled this often.
 constexpr std::chrono::milliseconds kPollPeriod{200};
 
+// The EVFILT_USER event that wakes the waiting thread when the watch stops.
+constexpr uintptr_t kWakeIdent = 1;
+
 }  // namespace
 
+// A kqueue of our own holds an EVFILT_PROC/NOTE_EXIT filter on the parent, and a thread waits on it. (Asio's
+// own reactor cannot wait on a kqueue descriptor on macOS: making it non-blocking fails with ENOTTY.) An
+// EVFILT_USER event on the same kqueue wakes the thread when the watch stops, so it can always be joined.
 struct ParentWatch::Impl {
-  // A kqueue of our own holding one EVFILT_PROC/NOTE_EXIT filter on the parent. A kqueue descriptor is
-  // readable while it has events pending, so Asio's own reactor can wait on it.
-  boost::asio::posix::stream_descriptor queue;
+  boost::asio::io_context& io;
   boost::asio::steady_timer poll_timer;
   std::function<void()> on_parent_exit;
   pid_t parent = 0;
-  bool stopped = false;
-  bool fired = false;
+  int queue = -1;
+  std::thread waiter;
+  std::atomic<bool> stopped{false};
+  bool fired = false;  // touched on the io_context's thread only
 
-  Impl(boost::asio::io_context& io, std::function<void()> callback)
-      : queue(io), poll_timer(io), on_parent_exit(std::move(callback)) {}
+  Impl(boost::asio::io_context& context, std::function<void()> callback)
+      : io(context), poll_timer(context), on_parent_exit(std::move(callback)) {}
 
   void fire() {
     if (fired || stopped) return;
@@ -48,24 +55,29 @@ struct ParentWatch::Impl {
 
   // Returns false when the kqueue cannot watch the parent (then the caller polls).
   bool watch_with_kqueue() {
-    int kq = ::kqueue();
-    if (kq < 0) return false;
-    struct kevent change;
-    EV_SET(&change, parent, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
-    if (::kevent(kq, &change, 1, nullptr, 0, nullptr) < 0) {
-      ::close(kq);
-      return false;  // ESRCH: the parent is already gone, which the pid check below sees
-    }
-    boost::system::error_code ec;
-    queue.assign(kq, ec);
-    if (ec) {
-      ::close(kq);
+    queue = ::kqueue();
+    if (queue < 0) return false;
+    struct kevent changes[2];
+    EV_SET(&changes[0], static_cast<uintptr_t>(parent), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0,
+           nullptr);
+    EV_SET(&changes[1], kWakeIdent, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0, nullptr);
+    if (::kevent(queue, changes, 2, nullptr, 0, nullptr) < 0) {
+      ::close(queue);  // ESRCH: the parent is already gone, which the pid check in start() sees
+      queue = -1;
       return false;
     }
-    queue.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                     [this](const boost::system::error_code& wait_ec) {
-                       if (!wait_ec) fire();
-                     });
+    waiter = std::thread([this] {
+      for (;;) {
+        struct kevent event;
+        int n = ::kevent(queue, nullptr, 0, &event, 1, nullptr);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0 || event.filter == EVFILT_USER) return;
+        if (event.filter == EVFILT_PROC) {
+          boost::asio::post(io, [this] { fire(); });
+          return;
+        }
+      }
+    });
     return true;
   }
 };
@@ -83,7 +95,7 @@ std::optional<std::string> ParentWatch::start() {
   bool watching = impl_->watch_with_kqueue();
   // The parent may have died before the filter was added: check once now, and poll where kqueue failed.
   if (impl_->parent_gone()) {
-    boost::asio::post(impl_->poll_timer.get_executor(), [this] { impl_->fire(); });
+    boost::asio::post(impl_->io, [this] { impl_->fire(); });
   } else if (!watching) {
     impl_->poll();
   }
@@ -92,10 +104,17 @@ std::optional<std::string> ParentWatch::start() {
 
 void ParentWatch::stop() {
   impl_->stopped = true;
-  boost::system::error_code ignored;
   impl_->poll_timer.cancel();
-  impl_->queue.cancel(ignored);
-  impl_->queue.close(ignored);
+  if (impl_->waiter.joinable()) {
+    struct kevent wake;
+    EV_SET(&wake, kWakeIdent, EVFILT_USER, 0, NOTE_TRIGGER, 0, nullptr);
+    ::kevent(impl_->queue, &wake, 1, nullptr, 0, nullptr);
+    impl_->waiter.join();
+  }
+  if (impl_->queue >= 0) {
+    ::close(impl_->queue);
+    impl_->queue = -1;
+  }
 }
 
 }  // namespace backend::platform
