@@ -1,0 +1,44 @@
+#pragma once
+// Configuration comes from the environment only: PORT (the original design's) and BACKEND_* for the rest.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "log/log_level.hpp"
+
+namespace backend {
+
+struct Config {
+  std::uint16_t port = 0;  // 0: the OS picks a free port
+  std::string host = "127.0.0.1";
+  bool host_is_loopback = true;
+  LogLevel log_level = LogLevel::info;
+  std::chrono::milliseconds shutdown_timeout{5000};
+  bool parent_watch = true;
+  bool exit_on_stdin_eof = false;
+  std::vector<std::string> allowed_hosts;    // extra Host names, beside the loopback ones
+  std::vector<std::string> allowed_origins;  // extra CORS origins, beside the Tauri webview ones
+  std::string token;                         // empty: no Authorization required
+};
+
+struct ConfigError {
+  std::string message;  // names the variable, the bad value and what is accepted
+};
+
+// Returns the value of an environment variable, or nullopt when it is unset.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+std::variant<Config, ConfigError> load_config(const EnvLookup& env);
+
+// Reads the process environment.
+EnvLookup process_env();
+
+// Exposed for tests: each parses one variable's value.
+std::variant<std::uint16_t, ConfigError> parse_port(std::string_view value);
+
+}  // namespace backend

@@ -1,0 +1,58 @@
+#include "http/response.hpp"
+
+#include <charconv>
+
+#include "http/http_error.hpp"
+
+namespace backend {
+namespace {
+
+void append_number(std::string& out, std::size_t value) {
+  std::array<char, 24> digits{};
+  auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+  out.append(digits.data(), static_cast<std::size_t>(end - digits.data()));
+}
+
+}  // namespace
+
+void serialize(const Response& response, const SerializeOptions& options, std::string& out) {
+  out += "HTTP/1.1 ";
+  append_number(out, response.status);
+  out += ' ';
+  out += reason_phrase(response.status);
+  out += "\r\nDate: ";
+  out += options.date;
+  if (response.status != 204) {
+    out += "\r\nContent-Type: application/json\r\nContent-Length: ";
+    append_number(out, response.body.size());
+  }
+  out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff";
+  if (!response.allow.empty()) {
+    out += "\r\nAllow: ";
+    out += response.allow;
+  }
+  if (response.www_authenticate)
+    out += "\r\nWWW-Authenticate: Bearer";
+  if (!response.cors_origin.empty()) {
+    out += "\r\nAccess-Control-Allow-Origin: ";
+    out += response.cors_origin;
+    out += "\r\nVary: Origin";
+    if (response.cors_preflight) {
+      out += "\r\nAccess-Control-Allow-Methods: ";
+      out += response.allow;
+      out += "\r\nAccess-Control-Allow-Headers: Authorization, Content-Type\r\nAccess-Control-Max-Age: 600";
+    }
+  }
+  // RFC 9112 §9.3: an HTTP/1.0 client keeps the connection only when told so; an HTTP/1.1 one unless told not
+  // to.
+  if (options.close) {
+    out += "\r\nConnection: close";
+  } else if (options.request_version == 10) {
+    out += "\r\nConnection: keep-alive";
+  }
+  out += "\r\n\r\n";
+  if (!response.omit_body)
+    out += response.body;
+}
+
+}  // namespace backend

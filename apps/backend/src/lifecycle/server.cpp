@@ -1,0 +1,178 @@
+#include "lifecycle/server.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <cstdlib>
+
+#include "app/app_info.hpp"
+#include "app/exit_codes.hpp"
+#include "http/limits.hpp"
+#include "net/session.hpp"
+
+namespace backend {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+std::string printable(std::string_view text) {
+  constexpr std::size_t kMaxShown = 40;
+  std::string out;
+  for (char c : text.substr(0, kMaxShown)) {
+    auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u >= 0x7f) ? '?' : c;
+  }
+  if (text.size() > kMaxShown)
+    out += "...";
+  return out;
+}
+
+}  // namespace
+
+Server::Server(Config config, Logger& log)
+    // One thread runs the loop: Asio can skip work it would do for several.
+    : io_(1),
+      config_(std::move(config)),
+      log_(log),
+      started_(std::chrono::steady_clock::now()),
+      listener_(io_),
+      sweep_timer_(io_),
+      drain_timer_(io_),
+      signals_(io_, [this](std::string_view name) { request_shutdown(name, Trigger::signal); }),
+      stdin_(
+          io_, [this](std::string_view bytes) { on_control_bytes(bytes); }, [this] { on_stdin_eof(); }),
+      parent_(io_, [this] { request_shutdown("the parent process exited", Trigger::control); }) {}
+
+Server::~Server() = default;
+
+std::optional<std::string> Server::listen() {
+  auto address = net::ip::make_address(config_.host);
+  auto ec = listener_.open(tcp::endpoint(address, config_.port));
+  if (ec) {
+    auto where = address.is_v6() ? "[" + config_.host + "]" : config_.host;
+    return "cannot listen on " + where + ":" + std::to_string(config_.port) + ": " + ec.message();
+  }
+  port_ = listener_.local_endpoint().port();
+  router_.emplace(AccessPolicy(port_, config_.allowed_hosts, config_.allowed_origins, config_.token),
+                  app_info::kName, started_);
+  connections_.emplace(*router_, log_);
+  connections_->sessions.on_empty([this] {
+    if (shutting_down_)
+      finish();
+  });
+  return std::nullopt;
+}
+
+std::string Server::url() const {
+  auto address = net::ip::make_address(config_.host);
+  auto host = address.is_v6() ? "[" + config_.host + "]" : config_.host;
+  return "http://" + host + ":" + std::to_string(port_);
+}
+
+void Server::start() {
+  listener_.start(*connections_);
+  sweep();
+  if (auto why_not = stdin_.start())
+    log_.debug("no stdin control channel: " + *why_not);
+  if (config_.parent_watch) {
+    if (auto why_not = parent_.start())
+      log_.warn("parent watch is off: " + *why_not);
+  }
+}
+
+int Server::run() {
+  io_.run();
+  return exit_code::kClean;
+}
+
+//------------------------------------------------------------------------------
+// Control channels
+
+void Server::on_control_bytes(std::string_view bytes) {
+  control_lines_.feed(bytes, [this](std::string_view line, bool too_long) {
+    if (too_long) {
+      return log_.warn("ignoring a stdin control line longer than " +
+                       std::to_string(limits::kMaxControlLineBytes) + " bytes");
+    }
+    switch (parse_control_line(line)) {
+      case ControlCommand::shutdown:
+        return request_shutdown("'shutdown' on stdin", Trigger::control);
+      case ControlCommand::unknown:
+        return log_.warn("ignoring unknown stdin control line \"" + printable(line) + "\" (known: shutdown)");
+      case ControlCommand::none:
+        return;
+    }
+  });
+}
+
+void Server::on_stdin_eof() {
+  if (config_.exit_on_stdin_eof)
+    return request_shutdown("stdin closed (BACKEND_EXIT_ON_STDIN_EOF=1)", Trigger::control);
+  log_.debug("stdin closed; still serving (set BACKEND_EXIT_ON_STDIN_EOF=1 to stop on EOF)");
+}
+
+//------------------------------------------------------------------------------
+// Deadlines: one periodic sweep instead of a timer per connection.
+
+void Server::sweep() {
+  connections_->coarse_now = std::chrono::steady_clock::now();
+  connections_->sessions.for_each([now = connections_->coarse_now](Session& s) { s.check_deadline(now); });
+  sweep_timer_.expires_after(limits::kDeadlineSweepPeriod);
+  sweep_timer_.async_wait([this](const error_code& ec) {
+    if (!ec && !finished_)
+      sweep();
+  });
+}
+
+//------------------------------------------------------------------------------
+// Shutdown
+
+void Server::request_shutdown(std::string_view reason, Trigger trigger) {
+  if (shutting_down_) {
+    if (trigger == Trigger::signal) {
+      log_.warn("second shutdown signal (" + std::string(reason) + ") during the drain: exiting now");
+      std::_Exit(exit_code::kForced);
+    }
+    return log_.info("shutdown already in progress; ignoring " + std::string(reason));
+  }
+  shutting_down_ = true;
+  log_.info("shutdown: " + std::string(reason));
+
+  listener_.stop();
+  log_.info("shutdown: stopped accepting connections");
+  stdin_.stop();
+  parent_.stop();
+
+  connections_->draining = true;
+  std::size_t closed = 0;
+  std::size_t in_flight = 0;
+  connections_->sessions.for_each([&](Session& s) { s.drain() ? ++closed : ++in_flight; });
+  log_.info("shutdown: closed " + std::to_string(closed) + " idle connection(s), draining " +
+            std::to_string(in_flight) + " in flight (deadline " +
+            std::to_string(config_.shutdown_timeout.count()) + " ms)");
+
+  if (connections_->sessions.size() == 0)
+    return finish();
+  drain_timer_.expires_after(config_.shutdown_timeout);
+  drain_timer_.async_wait([this](const error_code& ec) {
+    if (ec || finished_)
+      return;
+    log_.warn("shutdown: drain deadline passed; closing " + std::to_string(connections_->sessions.size()) +
+              " connection(s)");
+    connections_->sessions.for_each([](Session& s) { s.force_close(); });
+  });
+}
+
+// The io_context runs out of work once every timer and channel is cancelled and the last session is gone.
+void Server::finish() {
+  if (finished_)
+    return;
+  finished_ = true;
+  drain_timer_.cancel();
+  sweep_timer_.cancel();
+  signals_.cancel();
+  log_.info("shutdown: complete");
+}
+
+}  // namespace backend

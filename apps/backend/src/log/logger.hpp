@@ -1,0 +1,39 @@
+#pragma once
+// Human-readable logs go to stderr, never stdout. Logging never blocks request handling: a line the sink
+// cannot take at once is dropped and counted, and the count is reported as soon as a line can be written
+// again.
+#include <cstdint>
+#include <string_view>
+
+#include "log/log_level.hpp"
+
+namespace backend {
+
+class LogSink {
+ public:
+  virtual ~LogSink() = default;
+  // Writes the whole line or nothing, without blocking. Returns false when it wrote nothing.
+  virtual bool try_write(std::string_view line) = 0;
+};
+
+class Logger {
+ public:
+  Logger(LogLevel level, LogSink& sink) : level_(level), sink_(sink) {}
+
+  bool enabled(LogLevel level) const { return level <= level_; }
+  void log(LogLevel level, std::string_view message);
+
+  void error(std::string_view message) { log(LogLevel::error, message); }
+  void warn(std::string_view message) { log(LogLevel::warn, message); }
+  void info(std::string_view message) { log(LogLevel::info, message); }
+  void debug(std::string_view message) { log(LogLevel::debug, message); }
+
+  std::uint64_t dropped_lines() const { return dropped_; }
+
+ private:
+  LogLevel level_;
+  LogSink& sink_;
+  std::uint64_t dropped_ = 0;
+};
+
+}  // namespace backend

@@ -1,0 +1,103 @@
+#include "net/listener.hpp"
+
+#include <memory>
+
+#include "http/http_error.hpp"
+#include "http/limits.hpp"
+#include "http/response.hpp"
+#include "net/session.hpp"
+#include "platform/listen_socket.hpp"
+
+namespace backend {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+// When the process is out of descriptors, accepting again at once would spin; wait a little instead.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+}  // namespace
+
+Listener::Listener(net::io_context& io) : acceptor_(io), retry_timer_(io) {}
+
+error_code Listener::open(const tcp::endpoint& endpoint) {
+  error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec)
+    platform::configure_listen_socket(acceptor_, ec);
+  if (!ec)
+    acceptor_.bind(endpoint, ec);
+  if (!ec)
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error_code ignored;
+    acceptor_.close(ignored);
+  }
+  return ec;
+}
+
+tcp::endpoint Listener::local_endpoint() const {
+  error_code ignored;
+  return acceptor_.local_endpoint(ignored);
+}
+
+void Listener::start(ConnectionContext& context) {
+  context_ = &context;
+  accept();
+}
+
+void Listener::stop() {
+  stopped_ = true;
+  error_code ignored;
+  acceptor_.close(ignored);
+  retry_timer_.cancel();
+}
+
+void Listener::accept() {
+  acceptor_.async_accept(
+      [this](const error_code& ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+}
+
+void Listener::on_accept(const error_code& ec, tcp::socket socket) {
+  if (stopped_)
+    return;
+  if (ec) {
+    if (ec == net::error::operation_aborted)
+      return;
+    context_->log.warn("accept failed: " + ec.message() + "; retrying");
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([this](const error_code& wait_ec) {
+      if (!wait_ec && !stopped_)
+        accept();
+    });
+    return;
+  }
+  if (context_->sessions.size() >= limits::kMaxConnections) {
+    refuse(socket);
+  } else {
+    std::make_shared<Session>(std::move(socket), *context_)->start();
+  }
+  accept();
+}
+
+// One non-blocking write of a fixed answer: an overloaded server must not wait on the client it refuses.
+void Listener::refuse(tcp::socket& socket) {
+  const auto& e = info(HttpError::service_unavailable);
+  Response response;
+  response.status = e.status;
+  response.body = e.body;
+  std::string answer;
+  serialize(response, {context_->date.get(std::chrono::system_clock::now()), 11, true}, answer);
+  error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(net::buffer(answer), ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+  if (context_->log.enabled(LogLevel::debug))
+    context_->log.debug("refused a connection: connection limit reached");
+}
+
+}  // namespace backend
