@@ -50,7 +50,7 @@ WRK_CPU = 1
 
 MODES = {
     # startup_reps: spawns per server for startup, idle RSS and SIGTERM; load_reps: wrk rounds per server.
-    "full": dict(startup_reps=15, load_reps=3, warmup_s=1, duration_s=5, settle_s=0.5,
+    "full": dict(startup_reps=15, load_reps=5, warmup_s=1, duration_s=3, settle_s=0.5,
                  peers=["hono-node", "hono-bun", "go", "nginx"]),
     "quick": dict(startup_reps=3, load_reps=1, warmup_s=0, duration_s=1, settle_s=0.2,
                   peers=["hono-node", "nginx"]),
@@ -276,7 +276,7 @@ def http_get_health(port: int, timeout: float = 1.0) -> tuple[int, bytes] | None
     """One GET /health over a raw socket (Connection: close); None if the port does not accept yet."""
     try:
         with socket.create_connection((HOST, port), timeout=timeout) as s:
-            s.sendall(b"GET /health HTTP/1.1\r\nHost: " + HOST.encode() + b"\r\nConnection: close\r\n\r\n")
+            s.sendall(f"GET /health HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n".encode())
             chunks = []
             while True:
                 b = s.recv(65536)
@@ -473,7 +473,7 @@ def fmt_ratio(r: float | None) -> str:
     if r >= 0.1:
         return f"{r:.2f}×"
     inv = 1 / r  # a small ratio reads better as a fraction: "1/68" is ours/peer = 0.0147
-    return f"1/{inv:.0f}" if inv < 100_000 else f"1/{inv:.2g}"
+    return f"1/{inv:,.0f}"
 
 
 def ratio(ours: float | None, peer: float | None) -> float | None:
