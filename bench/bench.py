@@ -50,9 +50,9 @@ WRK_CPU = 1
 
 MODES = {
     # startup_reps: spawns per server for startup, idle RSS and SIGTERM; load_reps: wrk rounds per server.
-    "full": dict(startup_reps=15, load_reps=5, warmup_s=1, duration_s=3, settle_s=0.5,
+    "full": dict(startup_reps=15, load_reps=5, warmup_s=1, duration_s=3, settle_s=0.5, quiet_wait_s=90,
                  peers=["hono-node", "hono-bun", "go", "nginx"]),
-    "quick": dict(startup_reps=3, load_reps=1, warmup_s=0, duration_s=1, settle_s=0.2,
+    "quick": dict(startup_reps=3, load_reps=1, warmup_s=0, duration_s=1, settle_s=0.2, quiet_wait_s=0,
                   peers=["hono-node", "nginx"]),
 }
 
@@ -410,6 +410,49 @@ def terminate(r: Running) -> tuple[float, int | None]:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Noise: the machine is shared (2 cores, other builds). Each wrk run records how much CPU everything else
+# used meanwhile, and with a budget the load rounds wait (bounded) for a quieter moment before they start.
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_s() -> float:
+    """CPU seconds spent busy by the whole machine (all cores) since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]  # user nice system idle iowait irq softirq steal
+    return (sum(v) - v[3] - v[4]) / CLK_TCK
+
+
+def process_cpu_s(pid: int) -> float:
+    """utime + stime of a process (all its threads), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def own_cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system  # the harness and the wrk runs it waited for
+
+
+class QuietGate:
+    """Waits, within a total time budget, until the machine's other work drops below a threshold."""
+
+    def __init__(self, budget_s: float, threshold_cores: float = 0.3, window_s: float = 0.5):
+        self.budget_s, self.threshold, self.window_s = budget_s, threshold_cores, window_s
+        self.waited_s = 0.0
+
+    def wait(self) -> None:
+        start = time.monotonic()
+        while self.budget_s - self.waited_s - (time.monotonic() - start) > 0:
+            b0, t0 = machine_busy_s(), time.monotonic()
+            time.sleep(self.window_s)
+            if (machine_busy_s() - b0) / (time.monotonic() - t0) <= self.threshold:
+                break
+        self.waited_s += time.monotonic() - start
+
+
+# ---------------------------------------------------------------------------------------------------------
 # wrk
 
 
@@ -417,14 +460,17 @@ def to_ms(value: str, unit: str) -> float:
     return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
 
 
-def run_wrk(port: int, seconds: float, close: bool, pin: bool, connections: int) -> dict:
+def run_wrk(port: int, server_pid: int, seconds: float, close: bool, pin: bool, connections: int) -> dict:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "2s"]
     if close:
         cmd += ["-H", "Connection: close"]
     cmd.append(f"http://{HOST}:{port}/health")
     if pin:
         cmd = ["taskset", "-c", str(WRK_CPU)] + cmd
+    busy0, srv0, own0, t0 = machine_busy_s(), process_cpu_s(server_pid), own_cpu_s(), time.monotonic()
     out = run(cmd, capture_output=True, text=True, timeout=seconds + 30).stdout
+    wall = time.monotonic() - t0
+    foreign = (machine_busy_s() - busy0) - (process_cpu_s(server_pid) - srv0) - (own_cpu_s() - own0)
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     total = re.search(r"^\s+(\d+) requests in", out, re.M)
@@ -436,7 +482,8 @@ def run_wrk(port: int, seconds: float, close: bool, pin: bool, connections: int)
         errors = sum(int(x) for x in m.groups())
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return dict(rps=float(rps.group(1)), p99_ms=to_ms(p99.group(1), p99.group(2)), requests=int(total.group(1)),
-                socket_errors=errors, non_2xx=int(non2xx.group(1)) if non2xx else 0)
+                socket_errors=errors, non_2xx=int(non2xx.group(1)) if non2xx else 0,
+                other_cpu_cores=max(0.0, foreign / wall))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -524,6 +571,12 @@ def markdown(res: dict) -> str:
                 cell += f" ({fmt_ratio(ratio(ours, v))})"
             row.append(cell)
         lines.append("| " + " | ".join(row) + " |")
+    row = ["Exit on SIGTERM"]
+    for k in keys:
+        codes = sorted({c for c in res["raw"][k].get("exit_status", [])}, key=lambda c: (c is None, c))
+        row.append(", ".join("timeout" if c is None else (f"killed by signal {-c}" if c < 0 else f"status {c}")
+                             for c in codes) or "n/a")
+    lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     lines.append("Peer cells: median (ours/peer ratio; below 1× is better for ours except for throughput).")
     lines.append("")
@@ -540,6 +593,12 @@ def markdown(res: dict) -> str:
         + ("server pinned to core 0 and wrk to core 1" if cfg["pin"] else "no CPU pinning")
         + f"; {res['host']['cpus']} × {res['host']['cpu']}, Linux {res['host']['kernel']}, "
         f"load average {res['host']['loadavg_before']} before / {res['host']['loadavg_after']} after.")
+    others = [w["other_cpu_cores"] for k in keys for kind in ("wrk_keepalive", "wrk_close")
+              for w in res["raw"][k].get(kind, [])]
+    if others:
+        lines.append(f"Other work on the machine during the wrk runs: median {statistics.median(others):.2f} cores, "
+                     f"max {max(others):.2f} (of {res['host']['cpus']}); waited {res['host']['quiet_wait_s']} s "
+                     f"in total for quieter moments.")
     lines.append("Versions: " + ", ".join(f"{LABELS[k]}: {res['versions'][k]}" for k in keys if res["versions"].get(k))
                  + f", wrk {res['versions'].get('wrk', '?')}.")
     return "\n".join(lines) + "\n"
@@ -601,6 +660,23 @@ def chart(res: dict, out_png: Path, tmp: Path) -> bool:
     return True
 
 
+README_BEGIN = "<!-- bench-results:begin (written by bench/bench.py) -->"
+README_END = "<!-- bench-results:end -->"
+
+
+def update_readme(md: str) -> None:
+    """A run that writes bench/results/ also refreshes the table in bench/README.md, between the markers."""
+    readme = BENCH_DIR / "README.md"
+    if not readme.exists():
+        return
+    text = readme.read_text()
+    i, j = text.find(README_BEGIN), text.find(README_END)
+    if i < 0 or j < i:
+        log("bench/README.md has no results markers: not updated")
+        return
+    readme.write_text(text[:i + len(README_BEGIN)] + "\n" + md + text[j:])
+
+
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -629,6 +705,7 @@ def main() -> int:
     ap.add_argument("--duration", type=float, help="seconds per wrk run")
     ap.add_argument("--warmup", type=float, help="seconds of wrk warm-up before the measured runs")
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--quiet-wait", type=float, help="total seconds the load rounds may wait for a quieter machine")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the server to core 0 and wrk to core 1")
     a = ap.parse_args()
 
@@ -637,7 +714,7 @@ def main() -> int:
     if a.peers:
         cfg["peers"] = [p.strip() for p in a.peers.split(",") if p.strip()]
     for opt, key in [("startup_reps", "startup_reps"), ("load_reps", "load_reps"), ("duration", "duration_s"),
-                     ("warmup", "warmup_s")]:
+                     ("warmup", "warmup_s"), ("quiet_wait", "quiet_wait_s")]:
         if getattr(a, opt) is not None:
             cfg[key] = getattr(a, opt)
     cfg["duration_s"] = int(cfg["duration_s"]) if float(cfg["duration_s"]).is_integer() else cfg["duration_s"]
@@ -687,15 +764,17 @@ def main() -> int:
                 shutil.rmtree(r.workdir, ignore_errors=True)
 
         # 2. Load: one spawn per server and round, pinned; warm-up, keep-alive run, Connection: close run.
+        gate = QuietGate(cfg["quiet_wait_s"])
         for rep in range(cfg["load_reps"]):
             for s in servers:
+                gate.wait()
                 log(f"load round {rep + 1}/{cfg['load_reps']}: {s.key}")
                 r = spawn(s, tmp, name, pin=pin)
                 try:
                     if cfg["warmup_s"]:
-                        run_wrk(r.port, cfg["warmup_s"], False, pin, a.connections)
-                    ka = run_wrk(r.port, cfg["duration_s"], False, pin, a.connections)
-                    cl = run_wrk(r.port, cfg["duration_s"], True, pin, a.connections)
+                        run_wrk(r.port, r.proc.pid, cfg["warmup_s"], False, pin, a.connections)
+                    ka = run_wrk(r.port, r.proc.pid, cfg["duration_s"], False, pin, a.connections)
+                    cl = run_wrk(r.port, r.proc.pid, cfg["duration_s"], True, pin, a.connections)
                     add(s.key, "peak_rss_mb", proc_status(r.proc.pid, "VmHWM") / 1e6)
                     if r.proc.poll() is not None:
                         die(f"{s.key} died under load (exit {r.proc.returncode})")
@@ -716,6 +795,7 @@ def main() -> int:
         for sig, h in old_handlers.items():
             signal.signal(sig, h)
         host["loadavg_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        host["quiet_wait_s"] = round(gate.waited_s, 1) if "gate" in locals() else 0
 
     medians = {}
     for s in servers:
@@ -737,6 +817,8 @@ def main() -> int:
     (out_dir / "results.md").write_text(md)
     (out_dir / "results.json").write_text(json.dumps(res, indent=1, default=str) + "\n")
     charted = chart(res, out_dir / "chart.png", tmp)
+    if out_dir.resolve() == RESULTS_DIR.resolve():
+        update_readme(md)
     shutil.rmtree(tmp, ignore_errors=True)
     print(md)
     print(f"results: {out_dir}/results.md, results.json" + (", chart.png" if charted else ""))
