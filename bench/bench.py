@@ -470,7 +470,8 @@ def run_wrk(port: int, server_pid: int, seconds: float, close: bool, pin: bool, 
     busy0, srv0, own0, t0 = machine_busy_s(), process_cpu_s(server_pid), own_cpu_s(), time.monotonic()
     out = run(cmd, capture_output=True, text=True, timeout=seconds + 30).stdout
     wall = time.monotonic() - t0
-    foreign = (machine_busy_s() - busy0) - (process_cpu_s(server_pid) - srv0) - (own_cpu_s() - own0)
+    server_cpu = process_cpu_s(server_pid) - srv0
+    foreign = (machine_busy_s() - busy0) - server_cpu - (own_cpu_s() - own0)
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     total = re.search(r"^\s+(\d+) requests in", out, re.M)
@@ -483,7 +484,9 @@ def run_wrk(port: int, server_pid: int, seconds: float, close: bool, pin: bool, 
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return dict(rps=float(rps.group(1)), p99_ms=to_ms(p99.group(1), p99.group(2)), requests=int(total.group(1)),
                 socket_errors=errors, non_2xx=int(non2xx.group(1)) if non2xx else 0,
-                other_cpu_cores=max(0.0, foreign / wall))
+                other_cpu_cores=max(0.0, foreign / wall), server_cpu_cores=server_cpu / wall,
+                # CPU time the server spent per request: less sensitive to a busy machine than req/s.
+                cpu_us_per_req=server_cpu / max(1, int(total.group(1))) * 1e6)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -506,6 +509,8 @@ METRICS = [
     ("p99_keepalive_ms", "p99 latency, keep-alive", "ms", "{:.2f}", True),
     ("rps_close", "Throughput, Connection: close", "req/s", "{:,.0f}", False),
     ("p99_close_ms", "p99 latency, Connection: close", "ms", "{:.2f}", True),
+    ("cpu_us_keepalive", "Server CPU per request, keep-alive", "µs", "{:.1f}", True),
+    ("cpu_us_close", "Server CPU per request, Connection: close", "µs", "{:.1f}", True),
     ("sigterm_exit_ms", "SIGTERM → exit", "ms", "{:.2f}", True),
 ]
 
@@ -578,7 +583,9 @@ def markdown(res: dict) -> str:
                              for c in codes) or "n/a")
     lines.append("| " + " | ".join(row) + " |")
     lines.append("")
-    lines.append("Peer cells: median (ours/peer ratio; below 1× is better for ours except for throughput).")
+    lines.append("Peer cells: median (ours/peer ratio; below 1× is better for ours except for throughput). "
+                 "Server CPU per request: the server's user+system time during the wrk run over the requests "
+                 "served, steadier than req/s when other work competes for the cores.")
     lines.append("")
     lines.append("| Target (issue 6) | Measured | Met |")
     lines.append("|---|---|---|")
@@ -605,7 +612,7 @@ def markdown(res: dict) -> str:
 
 
 GNUPLOT = r"""
-set terminal pngcairo size 1500,900 font "DejaVu Sans,10"
+set terminal pngcairo size 1800,900 font "DejaVu Sans,10"
 set output '{png}'
 set datafile separator "\t"
 set datafile missing "?"
@@ -615,8 +622,10 @@ set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
 set key top left
+set offsets 0, 0, graph 0.25, 0
+set xrange [-0.6:{xmax}]
 set xtics nomirror
-set multiplot layout 2,3 title "aios backend (ours) vs peers, medians; {title}" font ",13"
+set multiplot layout 2,4 title "aios backend (ours) vs peers, medians; {title}" font ",13"
 set logscale y
 set format y "%g"
 set title "Startup (ms, log)"
@@ -635,6 +644,8 @@ set title "p99 latency (ms, log)"
 plot '{dat}' using 8:xtic(1) title "keep-alive" lc rgb "#8c564b", '' using 10 title "Connection: close" lc rgb "#c49c94"
 set title "SIGTERM → exit (ms, log)"
 plot '{dat}' using 11:xtic(1) title "SIGTERM → exit" lc rgb "#7f7f7f"
+set title "Server CPU per request (µs, log)"
+plot '{dat}' using 12:xtic(1) title "keep-alive" lc rgb "#17becf", '' using 13 title "Connection: close" lc rgb "#9edae5"
 unset multiplot
 """
 
@@ -644,7 +655,7 @@ def chart(res: dict, out_png: Path, tmp: Path) -> bool:
         log("gnuplot not found: no chart (scripts/install-deps.sh bench installs gnuplot-nox)")
         return False
     cols = ["size_mb", "port_line_ms", "first_200_ms", "idle_rss_mb", "peak_rss_mb", "rps_keepalive",
-            "p99_keepalive_ms", "rps_close", "p99_close_ms", "sigterm_exit_ms"]
+            "p99_keepalive_ms", "rps_close", "p99_close_ms", "sigterm_exit_ms", "cpu_us_keepalive", "cpu_us_close"]
     dat = tmp / "chart.dat"
     with open(dat, "w") as f:
         f.write("# server\t" + "\t".join(cols) + "\n")
@@ -653,7 +664,7 @@ def chart(res: dict, out_png: Path, tmp: Path) -> bool:
             vals = ["?" if m.get(c) is None or m.get(c) <= 0 else f"{m[c]:.6g}" for c in cols]
             f.write(f'"{SHORT[k]}"\t' + "\t".join(vals) + "\n")
     script = tmp / "chart.gp"
-    script.write_text(GNUPLOT.format(png=out_png, dat=dat, title=f"{res['config']['mode']} run, {res['date']}"))
+    script.write_text(GNUPLOT.format(png=out_png, dat=dat, xmax=len(res["servers"]) - 0.4, title=f"{res['config']['mode']} run, {res['date']}"))
     r = subprocess.run(["gnuplot", str(script)], capture_output=True, text=True, timeout=60)
     if r.returncode != 0 or not out_png.exists() or out_png.stat().st_size == 0:
         die(f"gnuplot failed: {r.stderr}")
@@ -785,6 +796,8 @@ def main() -> int:
                 add(s.key, "p99_keepalive_ms", ka["p99_ms"])
                 add(s.key, "rps_close", cl["rps"])
                 add(s.key, "p99_close_ms", cl["p99_ms"])
+                add(s.key, "cpu_us_keepalive", ka["cpu_us_per_req"])
+                add(s.key, "cpu_us_close", cl["cpu_us_per_req"])
                 add(s.key, "wrk_keepalive", ka)
                 add(s.key, "wrk_close", cl)
                 for what, w in [("keep-alive", ka), ("close", cl)]:
