@@ -22,32 +22,26 @@ std::string quoted(std::string_view value) {
       out += c;
     }
   }
-  if (value.size() > kMaxShown)
-    out += "...";
+  if (value.size() > kMaxShown) out += "...";
   out += '"';
   return out;
 }
 
 // Digits only: no sign, no spaces, no exponent, no hex. from_chars alone would accept a prefix of "12x".
 std::optional<std::uint64_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > 19)
-    return std::nullopt;
+  if (text.empty() || text.size() > 19) return std::nullopt;
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size())
-    return std::nullopt;
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   for (char c : text) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
+    if (c < '0' || c > '9') return std::nullopt;
   }
   return value;
 }
 
 std::optional<bool> parse_flag(std::string_view text) {
-  if (text == "1" || text == "true" || text == "yes" || text == "on")
-    return true;
-  if (text == "0" || text == "false" || text == "no" || text == "off")
-    return false;
+  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+  if (text == "0" || text == "false" || text == "no" || text == "off") return false;
   return std::nullopt;
 }
 
@@ -61,10 +55,8 @@ std::vector<std::string> parse_list(std::string_view text) {
       item.remove_prefix(1);
     while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
       item.remove_suffix(1);
-    if (!item.empty())
-      items.emplace_back(item);
-    if (comma == std::string_view::npos)
-      break;
+    if (!item.empty()) items.emplace_back(item);
+    if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
   return items;
@@ -74,8 +66,7 @@ std::vector<std::string> parse_list(std::string_view text) {
 bool is_plain_list_item(std::string_view item) {
   for (char c : item) {
     auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f)
-      return false;
+    if (u <= 0x20 || u >= 0x7f) return false;
   }
   return true;
 }
@@ -83,16 +74,14 @@ bool is_plain_list_item(std::string_view item) {
 // Unset and empty both mean "use the default".
 std::optional<std::string> non_empty(const EnvLookup& env, std::string_view name) {
   auto value = env(name);
-  if (!value || value->empty())
-    return std::nullopt;
+  if (!value || value->empty()) return std::nullopt;
   return value;
 }
 
 }  // namespace
 
 std::variant<std::uint16_t, ConfigError> parse_port(std::string_view value) {
-  if (value.empty())
-    return std::uint16_t{0};
+  if (value.empty()) return std::uint16_t{0};
   auto number = parse_decimal(value);
   if (!number || *number > 65535) {
     return ConfigError{"PORT=" + quoted(value) +
@@ -107,8 +96,7 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
 
   if (auto port = env("PORT")) {
     auto parsed = parse_port(*port);
-    if (auto* error = std::get_if<ConfigError>(&parsed))
-      return *error;
+    if (auto* error = std::get_if<ConfigError>(&parsed)) return *error;
     config.port = std::get<std::uint16_t>(parsed);
   }
 
@@ -192,8 +180,7 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
 EnvLookup process_env() {
   return [](std::string_view name) -> std::optional<std::string> {
     const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr)
-      return std::nullopt;
+    if (value == nullptr) return std::nullopt;
     return std::string(value);
   };
 }

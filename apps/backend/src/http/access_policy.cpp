@@ -22,13 +22,10 @@ bool iequals(std::string_view a, std::string_view b) {
 // "name:123" or "[::1]:123" has a port; "name" and "[::1]" do not.
 bool has_port(std::string_view host) {
   auto colon = host.rfind(':');
-  if (colon == std::string_view::npos || colon + 1 == host.size())
-    return false;
+  if (colon == std::string_view::npos || colon + 1 == host.size()) return false;
   auto bracket = host.rfind(']');
-  if (bracket != std::string_view::npos && bracket > colon)
-    return false;
-  if (bracket == std::string_view::npos && host.find(':') != colon)
-    return false;  // a bare IPv6 literal
+  if (bracket != std::string_view::npos && bracket > colon) return false;
+  if (bracket == std::string_view::npos && host.find(':') != colon) return false;  // a bare IPv6 literal
   return std::all_of(host.begin() + static_cast<std::ptrdiff_t>(colon) + 1, host.end(),
                      [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -47,8 +44,7 @@ AccessPolicy::AccessPolicy(std::uint16_t port, const std::vector<std::string>& e
   for (auto origin : kTauriOrigins)
     origins_.emplace_back(origin);
   origins_.insert(origins_.end(), extra_origins.begin(), extra_origins.end());
-  if (!token_.empty())
-    expected_authorization_ = "Bearer " + token_;
+  if (!token_.empty()) expected_authorization_ = "Bearer " + token_;
 }
 
 bool AccessPolicy::host_allowed(std::string_view host) const {

@@ -7,8 +7,7 @@ std::optional<HttpError> check_header_block(std::string_view block) {
     auto c = static_cast<unsigned char>(block[i]);
     if (c == '\r') {
       // RFC 9112 §2.2: a bare CR must be rejected or replaced; we reject.
-      if (i + 1 >= block.size() || block[i + 1] != '\n')
-        return HttpError::bad_request;
+      if (i + 1 >= block.size() || block[i + 1] != '\n') return HttpError::bad_request;
       ++i;
       // RFC 9112 §5.2: a field line starting with SP or HTAB is obs-fold; a server must reject it or unfold
       // it.
@@ -17,12 +16,10 @@ std::optional<HttpError> check_header_block(std::string_view block) {
       continue;
     }
     // RFC 9112 §2.2 lets a recipient accept a bare LF; an intermediary might not, so we refuse the ambiguity.
-    if (c == '\n')
-      return HttpError::bad_request;
+    if (c == '\n') return HttpError::bad_request;
     // RFC 9110 §5.5: NUL and other controls are never valid in a field; HTAB is the one allowed whitespace
     // control.
-    if ((c < 0x20 && c != '\t') || c == 0x7f)
-      return HttpError::bad_request;
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return HttpError::bad_request;
   }
   return std::nullopt;
 }

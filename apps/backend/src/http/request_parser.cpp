@@ -1,6 +1,7 @@
 #include "http/request_parser.hpp"
 
 #include <boost/beast/http/error.hpp>
+#include <cctype>
 
 #include "http/limits.hpp"
 
@@ -20,24 +21,37 @@ void RequestParser::reject(HttpError error, error_code& ec) {
   ec = http::error::bad_value;
 }
 
-HttpError RequestParser::error_for(const error_code& ec) const {
-  if (rejection_)
-    return *rejection_;
-  if (ec == http::error::header_limit)
-    return HttpError::header_fields_too_large;
-  if (ec == http::error::body_limit)
-    return HttpError::payload_too_large;
+namespace {
+
+bool is_decimal_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+}  // namespace
+
+HttpError RequestParser::error_for(const error_code& ec, std::string_view received) const {
+  if (rejection_) return *rejection_;
+  // Beast reports a well-formed but unsupported version ("HTTP/2.0") and a malformed one alike; RFC 9110
+  // §15.6.6 gives the first a 505 of its own.
+  if (ec == http::error::bad_version) {
+    auto line = received.substr(0, received.find('\r'));
+    auto at = line.rfind(" HTTP/");
+    bool well_formed = at != std::string_view::npos && line.size() == at + 9 &&
+                       is_decimal_digit(line[at + 6]) && line[at + 7] == '.' &&
+                       is_decimal_digit(line[at + 8]);
+    return well_formed ? HttpError::http_version_not_supported : HttpError::bad_request;
+  }
+  if (ec == http::error::header_limit) return HttpError::header_fields_too_large;
+  if (ec == http::error::body_limit) return HttpError::payload_too_large;
   return HttpError::bad_request;
 }
 
 void RequestParser::on_request_impl(http::verb method, string_view, string_view target, int version,
                                     error_code& ec) {
   // RFC 9110 §6.2: we speak HTTP/1.0 and HTTP/1.1 only.
-  if (version != 10 && version != 11)
-    return reject(HttpError::http_version_not_supported, ec);
+  if (version != 10 && version != 11) return reject(HttpError::http_version_not_supported, ec);
   // RFC 9112 §3: a server must answer 414 to a target longer than it is willing to parse.
-  if (target.size() > limits::kMaxTargetBytes)
-    return reject(HttpError::uri_too_long, ec);
+  if (target.size() > limits::kMaxTargetBytes) return reject(HttpError::uri_too_long, ec);
   request_.method = method;
   request_.target.assign(target.data(), target.size());
   request_.version = static_cast<unsigned>(version);
@@ -48,8 +62,7 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
 }
 
 void RequestParser::on_field_impl(http::field name, string_view, string_view value, error_code& ec) {
-  if (++field_count_ > limits::kMaxHeaderCount)
-    return reject(HttpError::header_fields_too_large, ec);
+  if (++field_count_ > limits::kMaxHeaderCount) return reject(HttpError::header_fields_too_large, ec);
   switch (name) {
     case http::field::host:
       ++request_.host_count;
@@ -71,9 +84,12 @@ void RequestParser::on_field_impl(http::field name, string_view, string_view val
       // smuggling vector. We take no chunked uploads, so any Transfer-Encoding is refused.
       return reject(HttpError::bad_request, ec);
     case http::field::content_length:
-      // RFC 9112 §6.3: several Content-Length fields, even equal ones, are an ambiguity we refuse.
-      if (++content_length_count_ > 1)
+      // RFC 9112 §6.3: several Content-Length fields, even equal ones, and lists such as "3, 3" (which Beast
+      // accepts) are ambiguities we refuse. RFC 9110 §8.6: the value is 1*DIGIT.
+      if (++content_length_count_ > 1 || value.empty() ||
+          value.find_first_not_of("0123456789") != string_view::npos) {
         return reject(HttpError::bad_request, ec);
+      }
       break;
     default:
       break;
@@ -83,14 +99,12 @@ void RequestParser::on_field_impl(http::field name, string_view, string_view val
 void RequestParser::on_header_impl(error_code& ec) {
   // RFC 9112 §3.2: a request without exactly one Host gets 400. We ask it of HTTP/1.0 too: the Host check
   // against DNS rebinding needs one.
-  if (request_.host_count != 1)
-    return reject(HttpError::bad_request, ec);
+  if (request_.host_count != 1) return reject(HttpError::bad_request, ec);
   if (request_.origin_count > 1 || request_.authorization_count > 1)
     return reject(HttpError::bad_request, ec);
   auto length = content_length();
   // HTTP/1.0 has no reliable body framing for keep-alive; a 1.0 request with a body is refused.
-  if (request_.version == 10 && length && *length > 0)
-    return reject(HttpError::bad_request, ec);
+  if (request_.version == 10 && length && *length > 0) return reject(HttpError::bad_request, ec);
   request_.keep_alive = keep_alive();
 }
 

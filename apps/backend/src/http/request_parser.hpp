@@ -15,7 +15,8 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
 
   // Why the parser stopped with an error of ours, when it did; a plain parse error maps to 400, 413 or 431.
   std::optional<HttpError> rejection() const { return rejection_; }
-  HttpError error_for(const boost::system::error_code& ec) const;
+  // `received` is the unparsed input, from the start of the message.
+  HttpError error_for(const boost::system::error_code& ec, std::string_view received) const;
 
  private:
   using error_code = boost::system::error_code;

@@ -31,8 +31,7 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
     out += "\r\nAllow: ";
     out += response.allow;
   }
-  if (response.www_authenticate)
-    out += "\r\nWWW-Authenticate: Bearer";
+  if (response.www_authenticate) out += "\r\nWWW-Authenticate: Bearer";
   if (!response.cors_origin.empty()) {
     out += "\r\nAccess-Control-Allow-Origin: ";
     out += response.cors_origin;
@@ -51,8 +50,7 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
     out += "\r\nConnection: keep-alive";
   }
   out += "\r\n\r\n";
-  if (!response.omit_body)
-    out += response.body;
+  if (!response.omit_body) out += response.body;
 }
 
 }  // namespace backend

@@ -40,13 +40,11 @@ void Router::handle(const Request& request, Response& response,
   response.omit_body = request.method == http::verb::head;
 
   // DNS rebinding: a page that rebinds its own name to 127.0.0.1 still sends its own name as Host.
-  if (!policy_.host_allowed(request.host))
-    return set_error(response, HttpError::misdirected_request);
+  if (!policy_.host_allowed(request.host)) return set_error(response, HttpError::misdirected_request);
 
   // A browser page from any other origin gets no data and no CORS headers, so it can read nothing.
   if (request.origin_count > 0) {
-    if (!policy_.origin_allowed(request.origin))
-      return set_error(response, HttpError::forbidden);
+    if (!policy_.origin_allowed(request.origin)) return set_error(response, HttpError::forbidden);
     response.cors_origin = request.origin;
   }
 
@@ -55,8 +53,7 @@ void Router::handle(const Request& request, Response& response,
   auto path = path_of(request.target);
   const RouteInfo* route = nullptr;
   for (const auto& candidate : kRoutes) {
-    if (candidate.path == path)
-      route = &candidate;
+    if (candidate.path == path) route = &candidate;
   }
 
   // A CORS preflight carries no credentials, so it is answered before the token check (Fetch standard
@@ -75,8 +72,7 @@ void Router::handle(const Request& request, Response& response,
     return set_error(response, HttpError::unauthorized);
   }
 
-  if (route == nullptr)
-    return set_error(response, HttpError::not_found);
+  if (route == nullptr) return set_error(response, HttpError::not_found);
   response.allow = route->allow;
 
   switch (request.method) {

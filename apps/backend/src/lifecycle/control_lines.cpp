@@ -7,10 +7,8 @@ ControlCommand parse_control_line(std::string_view line) {
     line.remove_prefix(1);
   while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
     line.remove_suffix(1);
-  if (line.empty())
-    return ControlCommand::none;
-  if (line == "shutdown")
-    return ControlCommand::shutdown;
+  if (line.empty()) return ControlCommand::none;
+  if (line == "shutdown") return ControlCommand::shutdown;
   return ControlCommand::unknown;
 }
 

@@ -21,8 +21,7 @@ class ControlLineSplitter {
     for (char c : bytes) {
       if (c == '\n') {
         std::string_view line = pending_;
-        if (!line.empty() && line.back() == '\r')
-          line.remove_suffix(1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         on_line(line, too_long_);
         pending_.clear();
         too_long_ = false;

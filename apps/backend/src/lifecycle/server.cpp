@@ -23,8 +23,7 @@ std::string printable(std::string_view text) {
     auto u = static_cast<unsigned char>(c);
     out += (u < 0x20 || u >= 0x7f) ? '?' : c;
   }
-  if (text.size() > kMaxShown)
-    out += "...";
+  if (text.size() > kMaxShown) out += "...";
   return out;
 }
 
@@ -58,8 +57,7 @@ std::optional<std::string> Server::listen() {
                   app_info::kName, started_);
   connections_.emplace(*router_, log_);
   connections_->sessions.on_empty([this] {
-    if (shutting_down_)
-      finish();
+    if (shutting_down_) finish();
   });
   return std::nullopt;
 }
@@ -73,11 +71,9 @@ std::string Server::url() const {
 void Server::start() {
   listener_.start(*connections_);
   sweep();
-  if (auto why_not = stdin_.start())
-    log_.debug("no stdin control channel: " + *why_not);
+  if (auto why_not = stdin_.start()) log_.debug("no stdin control channel: " + *why_not);
   if (config_.parent_watch) {
-    if (auto why_not = parent_.start())
-      log_.warn("parent watch is off: " + *why_not);
+    if (auto why_not = parent_.start()) log_.warn("parent watch is off: " + *why_not);
   }
 }
 
@@ -116,12 +112,12 @@ void Server::on_stdin_eof() {
 // Deadlines: one periodic sweep instead of a timer per connection.
 
 void Server::sweep() {
+  log_.report_dropped();
   connections_->coarse_now = std::chrono::steady_clock::now();
   connections_->sessions.for_each([now = connections_->coarse_now](Session& s) { s.check_deadline(now); });
   sweep_timer_.expires_after(limits::kDeadlineSweepPeriod);
   sweep_timer_.async_wait([this](const error_code& ec) {
-    if (!ec && !finished_)
-      sweep();
+    if (!ec && !finished_) sweep();
   });
 }
 
@@ -152,12 +148,10 @@ void Server::request_shutdown(std::string_view reason, Trigger trigger) {
             std::to_string(in_flight) + " in flight (deadline " +
             std::to_string(config_.shutdown_timeout.count()) + " ms)");
 
-  if (connections_->sessions.size() == 0)
-    return finish();
+  if (connections_->sessions.size() == 0) return finish();
   drain_timer_.expires_after(config_.shutdown_timeout);
   drain_timer_.async_wait([this](const error_code& ec) {
-    if (ec || finished_)
-      return;
+    if (ec || finished_) return;
     log_.warn("shutdown: drain deadline passed; closing " + std::to_string(connections_->sessions.size()) +
               " connection(s)");
     connections_->sessions.for_each([](Session& s) { s.force_close(); });
@@ -166,8 +160,7 @@ void Server::request_shutdown(std::string_view reason, Trigger trigger) {
 
 // The io_context runs out of work once every timer and channel is cancelled and the last session is gone.
 void Server::finish() {
-  if (finished_)
-    return;
+  if (finished_) return;
   finished_ = true;
   drain_timer_.cancel();
   sweep_timer_.cancel();

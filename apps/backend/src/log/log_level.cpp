@@ -3,14 +3,10 @@
 namespace backend {
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
-  if (text == "error")
-    return LogLevel::error;
-  if (text == "warn")
-    return LogLevel::warn;
-  if (text == "info")
-    return LogLevel::info;
-  if (text == "debug")
-    return LogLevel::debug;
+  if (text == "error") return LogLevel::error;
+  if (text == "warn") return LogLevel::warn;
+  if (text == "info") return LogLevel::info;
+  if (text == "debug") return LogLevel::debug;
   return std::nullopt;
 }
 

@@ -28,9 +28,7 @@ struct LineBuffer {
 
 }  // namespace
 
-void Logger::log(LogLevel level, std::string_view message) {
-  if (!enabled(level))
-    return;
+void Logger::report_dropped() {
   if (dropped_ > 0) {
     LineBuffer note;
     std::array<char, 24> digits{};
@@ -38,18 +36,22 @@ void Logger::log(LogLevel level, std::string_view message) {
     note.append("warn: ");
     note.append({digits.data(), static_cast<std::size_t>(end - digits.data())});
     note.append(" log lines were dropped because stderr was not being read");
-    if (!sink_.try_write(note.finish())) {
-      ++dropped_;
-      return;
-    }
-    dropped_ = 0;
+    if (sink_.try_write(note.finish())) dropped_ = 0;
+  }
+}
+
+void Logger::log(LogLevel level, std::string_view message) {
+  if (!enabled(level)) return;
+  report_dropped();
+  if (dropped_ > 0) {
+    ++dropped_;
+    return;
   }
   LineBuffer line;
   line.append(to_string(level));
   line.append(": ");
   line.append(message);
-  if (!sink_.try_write(line.finish()))
-    ++dropped_;
+  if (!sink_.try_write(line.finish())) ++dropped_;
 }
 
 }  // namespace backend

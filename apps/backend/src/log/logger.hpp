@@ -28,6 +28,10 @@ class Logger {
   void info(std::string_view message) { log(LogLevel::info, message); }
   void debug(std::string_view message) { log(LogLevel::debug, message); }
 
+  // Writes the count of dropped lines, if any, once the sink takes it. Called periodically, so the report
+  // does not wait for the next log line.
+  void report_dropped();
+
   std::uint64_t dropped_lines() const { return dropped_; }
 
  private:

@@ -21,8 +21,7 @@ class SessionRegistry {
   Handle add(Session* session) { return sessions_.insert(sessions_.end(), session); }
   void remove(Handle handle) {
     sessions_.erase(handle);
-    if (sessions_.empty() && on_empty_)
-      on_empty_();
+    if (sessions_.empty() && on_empty_) on_empty_();
   }
   std::size_t size() const { return sessions_.size(); }
   // Visits a copy of the list: a visit may close, and so remove, a session.

@@ -26,12 +26,9 @@ Listener::Listener(net::io_context& io) : acceptor_(io), retry_timer_(io) {}
 error_code Listener::open(const tcp::endpoint& endpoint) {
   error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
-  if (!ec)
-    platform::configure_listen_socket(acceptor_, ec);
-  if (!ec)
-    acceptor_.bind(endpoint, ec);
-  if (!ec)
-    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) platform::configure_listen_socket(acceptor_, ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     error_code ignored;
     acceptor_.close(ignored);
@@ -62,16 +59,13 @@ void Listener::accept() {
 }
 
 void Listener::on_accept(const error_code& ec, tcp::socket socket) {
-  if (stopped_)
-    return;
+  if (stopped_) return;
   if (ec) {
-    if (ec == net::error::operation_aborted)
-      return;
+    if (ec == net::error::operation_aborted) return;
     context_->log.warn("accept failed: " + ec.message() + "; retrying");
     retry_timer_.expires_after(kAcceptRetryDelay);
     retry_timer_.async_wait([this](const error_code& wait_ec) {
-      if (!wait_ec && !stopped_)
-        accept();
+      if (!wait_ec && !stopped_) accept();
     });
     return;
   }

@@ -1,6 +1,6 @@
 #pragma once
-// One client connection: reads bytes, feeds them to the request parser, asks the router for each response and
-// writes the batch. Pipelined requests already in the buffer are answered in one write.
+// One client connection: reads bytes, hands them to the connection's HTTP protocol, writes what it answers,
+// and keeps the deadlines. Pipelined requests already in the buffer are answered in one write.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
@@ -8,9 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "http/http_error.hpp"
-#include "http/request.hpp"
-#include "http/request_parser.hpp"
+#include "http/connection_protocol.hpp"
 #include "net/connection_context.hpp"
 
 namespace backend {
@@ -35,9 +33,6 @@ class Session : public std::enable_shared_from_this<Session> {
   void read();
   void on_read(const boost::system::error_code& ec, std::size_t bytes);
   void process();
-  bool parse_one();
-  void respond();
-  void reject(HttpError error);
   void write();
   void on_write(const boost::system::error_code& ec);
   void after_output();
@@ -51,11 +46,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   boost::beast::flat_buffer input_;
   std::string output_;
-  Request request_;
-  std::optional<RequestParser> parser_;
-  bool header_checked_ = false;
-  bool close_after_write_ = false;
-  std::size_t requests_served_ = 0;
+  ConnectionProtocol protocol_;
 
   Phase phase_ = Phase::idle;
   std::chrono::steady_clock::time_point deadline_;

@@ -27,8 +27,7 @@ struct ParentWatch::Impl {
       : pidfd(io), poll_timer(io), on_parent_exit(std::move(callback)) {}
 
   void fire() {
-    if (fired || stopped)
-      return;
+    if (fired || stopped) return;
     fired = true;
     on_parent_exit();
   }
@@ -39,10 +38,8 @@ struct ParentWatch::Impl {
   void poll() {
     poll_timer.expires_after(kPollPeriod);
     poll_timer.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || stopped)
-        return;
-      if (parent_gone())
-        return fire();
+      if (ec || stopped) return;
+      if (parent_gone()) return fire();
       poll();
     });
   }
@@ -57,8 +54,7 @@ ParentWatch::~ParentWatch() {
 
 std::optional<std::string> ParentWatch::start() {
   impl_->parent = ::getppid();
-  if (impl_->parent == 1)
-    return "the parent is already init (pid 1): there is no host to watch";
+  if (impl_->parent == 1) return "the parent is already init (pid 1): there is no host to watch";
   // Not PR_SET_PDEATHSIG: it fires when the parent *thread* exits, and hosts spawn from thread pools.
   long fd = ::syscall(SYS_pidfd_open, impl_->parent, 0);
   if (fd >= 0) {
@@ -68,8 +64,7 @@ std::optional<std::string> ParentWatch::start() {
       // A pidfd becomes readable when the process exits.
       impl_->pidfd.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                               [this](const boost::system::error_code& wait_ec) {
-                                if (!wait_ec)
-                                  impl_->fire();
+                                if (!wait_ec) impl_->fire();
                               });
     } else {
       ::close(static_cast<int>(fd));

@@ -13,8 +13,7 @@ bool write_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0) {
-      if (errno == EINTR)
-        continue;
+      if (errno == EINTR) continue;
       return false;
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
@@ -31,8 +30,7 @@ class PollingStderrSink final : public LogSink {
     do {
       ready = ::poll(&fd, 1, 0);
     } while (ready < 0 && errno == EINTR);
-    if (ready <= 0 || (fd.revents & POLLOUT) == 0)
-      return false;
+    if (ready <= 0 || (fd.revents & POLLOUT) == 0) return false;
     return write_all(STDERR_FILENO, line);
   }
 };

@@ -15,11 +15,9 @@ struct ShutdownSignals::Impl {
 
   void wait() {
     signals.async_wait([this](const boost::system::error_code& ec, int number) {
-      if (ec || cancelled)
-        return;
+      if (ec || cancelled) return;
       on_signal(number == SIGINT ? "SIGINT" : "SIGTERM");
-      if (!cancelled)
-        wait();
+      if (!cancelled) wait();
     });
   }
 };

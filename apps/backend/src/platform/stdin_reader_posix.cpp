@@ -22,16 +22,13 @@ struct StdinReader::Impl {
   void read() {
     stream.async_read_some(boost::asio::buffer(buffer),
                            [this](const boost::system::error_code& ec, std::size_t n) {
-                             if (stopped)
-                               return;
+                             if (stopped) return;
                              if (ec) {
-                               if (ec != boost::asio::error::operation_aborted)
-                                 on_eof();
+                               if (ec != boost::asio::error::operation_aborted) on_eof();
                                return;
                              }
                              on_bytes({buffer.data(), n});
-                             if (!stopped)
-                               read();
+                             if (!stopped) read();
                            });
   }
 };
@@ -47,8 +44,7 @@ StdinReader::~StdinReader() {
 std::optional<std::string> StdinReader::start() {
   // A duplicate, so that closing our side leaves descriptor 0 itself alone.
   int fd = ::dup(STDIN_FILENO);
-  if (fd < 0)
-    return "stdin is closed";
+  if (fd < 0) return "stdin is closed";
   impl_->saved_flags = ::fcntl(fd, F_GETFL);
   boost::system::error_code ec;
   impl_->stream.assign(fd, ec);
@@ -63,17 +59,14 @@ std::optional<std::string> StdinReader::start() {
 }
 
 void StdinReader::stop() {
-  if (impl_->stopped)
-    return;
+  if (impl_->stopped) return;
   impl_->stopped = true;
-  if (!impl_->stream.is_open())
-    return;
+  if (!impl_->stream.is_open()) return;
   boost::system::error_code ignored;
   impl_->stream.cancel(ignored);
   // Asio made the descriptor non-blocking, and the flag is shared with whoever else holds this pipe or
   // terminal.
-  if (impl_->saved_flags >= 0)
-    ::fcntl(impl_->stream.native_handle(), F_SETFL, impl_->saved_flags);
+  if (impl_->saved_flags >= 0) ::fcntl(impl_->stream.native_handle(), F_SETFL, impl_->saved_flags);
   impl_->stream.close(ignored);
 }
 

@@ -1,0 +1,53 @@
+#pragma once
+// HTTP/1 on one connection, without the socket: bytes in, response bytes out. The session owns the socket and
+// the deadlines; this owns the parsing, the framing checks and the keep-alive rules. Being socket-free, it is
+// what the fuzzer drives.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/date_cache.hpp"
+#include "http/http_error.hpp"
+#include "http/request.hpp"
+#include "http/request_parser.hpp"
+#include "http/router.hpp"
+#include "log/logger.hpp"
+
+namespace backend {
+
+class ConnectionProtocol {
+ public:
+  ConnectionProtocol(const Router& router, DateCache& date, Logger& log)
+      : router_(router), date_(date), log_(log) {}
+
+  // Parses and answers the complete requests in `input`, appending responses to `output` until it holds
+  // `max_output` bytes. Returns how many input bytes were used; the rest must be offered again, with more.
+  // `draining`: the server is shutting down, so every answer closes the connection.
+  std::size_t process(std::string_view input, std::string& output, std::size_t max_output, bool draining);
+
+  // The connection must close once `output` is written; no more input will be used.
+  bool closing() const { return closing_; }
+  // A request has begun but is not complete.
+  bool in_message() const { return parser_.has_value(); }
+  // Counts the requests begun so far: a change tells the session to re-arm the read deadline.
+  std::uint64_t messages_started() const { return messages_started_; }
+
+ private:
+  bool parse_one(std::string_view input, std::size_t& used, std::string& output, bool draining);
+  void respond(std::string& output, bool draining);
+  void reject(HttpError error, std::string& output);
+
+  const Router& router_;
+  DateCache& date_;
+  Logger& log_;
+  Request request_;
+  std::optional<RequestParser> parser_;
+  bool header_checked_ = false;
+  bool closing_ = false;
+  std::uint64_t messages_started_ = 0;
+  std::size_t requests_served_ = 0;
+};
+
+}  // namespace backend

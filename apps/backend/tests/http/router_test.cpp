@@ -1,0 +1,167 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "http/http_error.hpp"
+#include "http/openapi_document.hpp"
+
+namespace backend {
+namespace {
+
+namespace http = boost::beast::http;
+using std::chrono::seconds;
+
+constexpr std::uint16_t kPort = 4321;
+
+class RouterTest : public ::testing::Test {
+ protected:
+  // A response may point into its request (the echoed Origin), so the request is kept in the fixture.
+  Response handle(Request request, const Router* router = nullptr) {
+    request_ = std::move(request);
+    if (request_.host_count == 0) {
+      request_.host = "127.0.0.1:4321";
+      request_.host_count = 1;
+    }
+    Response response;
+    (router ? *router : router_).handle(request_, response, wall_, started_ + seconds(3));
+    return response;
+  }
+  static Request get(std::string target, http::verb method = http::verb::get) {
+    Request r;
+    r.method = method;
+    r.target = std::move(target);
+    return r;
+  }
+  static std::string error_code_of(const Response& r) {
+    return std::string(boost::json::parse(r.body).as_object().at("error").as_string());
+  }
+
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::system_clock::time_point wall_ = std::chrono::system_clock::time_point(seconds(1'700'000'000));
+  Request request_;
+  Router router_{AccessPolicy(kPort, {}, {"http://localhost:1420"}, ""), "demo", started_};
+};
+
+TEST_F(RouterTest, HealthAnswersTheDocument) {
+  auto r = handle(get("/health"));
+  EXPECT_EQ(r.status, 200u);
+  auto doc = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(doc.at("status").as_string(), "ok");
+  EXPECT_EQ(doc.at("app").as_string(), "demo");
+  EXPECT_EQ(doc.at("timestamp").as_int64(), 1'700'000'000'000);
+  EXPECT_DOUBLE_EQ(doc.at("uptime").as_double(), 3.0);
+  EXPECT_FALSE(r.omit_body);
+}
+
+TEST_F(RouterTest, HealthIgnoresTheQueryString) {
+  EXPECT_EQ(handle(get("/health?probe=1")).status, 200u);
+}
+
+TEST_F(RouterTest, HeadHasTheSameBodyLengthButOmitsIt) {
+  auto r = handle(get("/health", http::verb::head));
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_TRUE(r.omit_body);
+  EXPECT_FALSE(r.body.empty());
+}
+
+TEST_F(RouterTest, OpenApiServesTheEmbeddedDocument) {
+  auto r = handle(get("/openapi.json"));
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, openapi_document());
+}
+
+TEST_F(RouterTest, UnknownPathIs404WithJson) {
+  auto r = handle(get("/nope"));
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_EQ(error_code_of(r), "not_found");
+  EXPECT_EQ(handle(get("/health/")).status, 404u);
+  EXPECT_EQ(handle(get("http://127.0.0.1:4321/health")).status, 404u);
+}
+
+TEST_F(RouterTest, WrongMethodIs405WithAllow) {
+  for (auto method : {http::verb::post, http::verb::put, http::verb::delete_, http::verb::patch}) {
+    auto r = handle(get("/health", method));
+    EXPECT_EQ(r.status, 405u);
+    EXPECT_EQ(r.allow, "GET, HEAD, OPTIONS");
+    EXPECT_EQ(error_code_of(r), "method_not_allowed");
+  }
+}
+
+TEST_F(RouterTest, PlainOptionsListsTheMethods) {
+  auto r = handle(get("/health", http::verb::options));
+  EXPECT_EQ(r.status, 204u);
+  EXPECT_EQ(r.allow, "GET, HEAD, OPTIONS");
+  EXPECT_TRUE(r.cors_origin.empty());
+}
+
+TEST_F(RouterTest, ForeignHostIs421BeforeAnythingElse) {
+  auto request = get("/health");
+  request.host = "evil.example:4321";
+  request.host_count = 1;
+  auto r = handle(request);
+  EXPECT_EQ(r.status, 421u);
+  EXPECT_EQ(error_code_of(r), "misdirected_request");
+  EXPECT_EQ(r.body.find("ok"), std::string_view::npos);
+}
+
+TEST_F(RouterTest, AllowedOriginIsEchoedNeverStar) {
+  auto request = get("/health");
+  request.origin = "tauri://localhost";
+  request.origin_count = 1;
+  auto r = handle(request);
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.cors_origin, "tauri://localhost");
+}
+
+TEST_F(RouterTest, OtherOriginsGet403AndNoCorsHeaders) {
+  auto request = get("/health");
+  request.origin = "https://evil.example";
+  request.origin_count = 1;
+  auto r = handle(request);
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_TRUE(r.cors_origin.empty());
+}
+
+TEST_F(RouterTest, PreflightFromAllowedOriginIs204WithCorsAnswers) {
+  auto request = get("/health", http::verb::options);
+  request.origin = "http://localhost:1420";
+  request.origin_count = 1;
+  request.access_control_request_method = "GET";
+  auto r = handle(request);
+  EXPECT_EQ(r.status, 204u);
+  EXPECT_TRUE(r.cors_preflight);
+  EXPECT_EQ(r.cors_origin, "http://localhost:1420");
+}
+
+TEST_F(RouterTest, TokenIsRequiredWhenConfiguredButNotForPreflights) {
+  Router guarded(AccessPolicy(kPort, {}, {}, "tok"), "demo", started_);
+  auto missing = handle(get("/health"), &guarded);
+  EXPECT_EQ(missing.status, 401u);
+  EXPECT_TRUE(missing.www_authenticate);
+  auto wrong = get("/health");
+  wrong.authorization = "Bearer nope";
+  EXPECT_EQ(handle(wrong, &guarded).status, 401u);
+  auto right = get("/health");
+  right.authorization = "Bearer tok";
+  EXPECT_EQ(handle(right, &guarded).status, 200u);
+  // An unknown path is not revealed to a client without the token.
+  EXPECT_EQ(handle(get("/nope"), &guarded).status, 401u);
+
+  auto preflight = get("/health", http::verb::options);
+  preflight.origin = "tauri://localhost";
+  preflight.origin_count = 1;
+  preflight.access_control_request_method = "GET";
+  EXPECT_EQ(handle(preflight, &guarded).status, 204u);
+}
+
+TEST(RouterRoutes, ListsHealthAndOpenApi) {
+  auto routes = Router::routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].path, "/health");
+  EXPECT_EQ(routes[1].path, "/openapi.json");
+}
+
+}  // namespace
+}  // namespace backend

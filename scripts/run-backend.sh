@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Fresh machine to a running backend: installs what is missing, builds the dev preset, and runs the server in the
+# foreground. It prints BACKEND_PORT:<port> on stdout and serves until Ctrl-C. PORT and BACKEND_* pass through.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh core
+cmake --preset dev >&2
+cmake --build --preset dev --target backend >&2
+exec build/dev/apps/backend/backend "$@"

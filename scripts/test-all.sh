@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Fresh machine to every test passing: installs what is missing, then runs each suite in turn.
+# CI runs exactly this (.ci/run). A failing step stops the run with its exit code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+steps_passed=0
+step() {
+  local name=$1
+  shift
+  echo "==> $name" >&2
+  local started=$SECONDS
+  "$@"
+  steps_passed=$((steps_passed + 1))
+  echo "<== $name: ok ($((SECONDS - started)) s)" >&2
+}
+
+step "install dependencies" bash scripts/install-deps.sh core fuzz
+step "format check" bash scripts/check-format.sh
+
+# The whole suite, with the compiler and flags the binary ships with.
+step "configure dev" cmake --preset dev
+step "build dev" cmake --build --preset dev
+step "test dev" ctest --preset dev
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+step "configure sanitize" cmake --preset sanitize
+step "build sanitize" cmake --build --preset sanitize
+step "test sanitize" ctest --preset sanitize
+
+echo "test-all: ${steps_passed} passed, 0 failed"
