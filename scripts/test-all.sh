@@ -28,4 +28,8 @@ step "configure sanitize" cmake --preset sanitize
 step "build sanitize" cmake --build --preset sanitize
 step "test sanitize" ctest --preset sanitize
 
+# The benchmark's quick mode (builds the release preset, ours vs Hono on Node and nginx, seconds): checks that the
+# bench still runs and parses; it does not judge the noisy ratios. The full run is on demand: bench/run.sh.
+step "bench quick" bash bench/run.sh --quick
+
 echo "test-all: ${steps_passed} passed, 0 failed"
