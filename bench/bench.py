@@ -396,13 +396,23 @@ def proc_status(pid: int, field_name: str) -> int:
 
 def terminate(r: Running) -> tuple[float, int | None]:
     """SIGTERM -> waitpid, in ms; the exit status (negative: killed by that signal)."""
+    # A pidfd turns readable the moment the process exits (Popen.wait(timeout) would poll with growing sleeps).
+    try:
+        pidfd = os.pidfd_open(r.proc.pid)
+    except (AttributeError, OSError):
+        pidfd = None
     t0 = time.perf_counter_ns()
     r.proc.send_signal(signal.SIGTERM)
     try:
-        rc = r.proc.wait(timeout=EXIT_TIMEOUT_S)
+        if pidfd is not None:
+            select.select([pidfd], [], [], EXIT_TIMEOUT_S)
+        rc = r.proc.wait(timeout=EXIT_TIMEOUT_S if pidfd is None else 0.5)
         ms = (time.perf_counter_ns() - t0) / 1e6
     except subprocess.TimeoutExpired:
         ms, rc = float("nan"), None
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
     kill_group(r.proc.pid)  # anything left in the group
     LIVE.discard(r.proc.pid)
     if rc is None:
