@@ -638,7 +638,7 @@ set key top left
 set offsets 0, 0, graph 0.25, 0
 set xrange [-0.6:{xmax}]
 set xtics nomirror
-set multiplot layout 2,4 title "aios backend (ours) vs peers, medians; {title}" font ",13"
+set multiplot layout 2,4 title "{app} backend (ours) vs peers, medians; {title}" font ",13"
 set logscale y
 set format y "%g"
 set title "Startup (ms, log)"
@@ -677,7 +677,7 @@ def chart(res: dict, out_png: Path, tmp: Path) -> bool:
             vals = ["?" if m.get(c) is None or m.get(c) <= 0 else f"{m[c]:.6g}" for c in cols]
             f.write(f'"{SHORT[k]}"\t' + "\t".join(vals) + "\n")
     script = tmp / "chart.gp"
-    script.write_text(GNUPLOT.format(png=out_png, dat=dat, xmax=len(res["servers"]) - 0.4, title=f"{res['config']['mode']} run, {res['date']}"))
+    script.write_text(GNUPLOT.format(png=out_png, dat=dat, xmax=len(res["servers"]) - 0.4, app=res["app"], title=f"{res['config']['mode']} run, {res['date']}"))
     r = subprocess.run(["gnuplot", str(script)], capture_output=True, text=True, timeout=60)
     if r.returncode != 0 or not out_png.exists() or out_png.stat().st_size == 0:
         die(f"gnuplot failed: {r.stderr}")
@@ -868,7 +868,7 @@ def main() -> int:
         m["size_mb"] = s.size_bytes / 1e6
         medians[s.key] = m
     res = dict(
-        date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        app=name, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         config=cfg, host=host, servers=keys,
         versions=dict({s.key: s.version for s in servers}, wrk=wrk_ver[0] if wrk_ver else "?"),
         sizes={s.key: dict(bytes=s.size_bytes, what=s.size_note) for s in servers},
