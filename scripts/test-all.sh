@@ -15,18 +15,23 @@ step() {
   echo "<== $name: ok ($((SECONDS - started)) s)" >&2
 }
 
-step "install dependencies" bash scripts/install-deps.sh core fuzz
+step "install dependencies" bash scripts/install-deps.sh core fuzz browser node
 step "format check" bash scripts/check-format.sh
 
 # The whole suite, with the compiler and flags the binary ships with.
 step "configure dev" cmake --preset dev
 step "build dev" cmake --build --preset dev
 step "test dev" ctest --preset dev
+# The TypeScript side against the binary just built: OpenAPI document, typed client, type test, headless Chromium.
+step "test client" env BACKEND_BIN="$PWD/build/dev/apps/backend/backend" npm --prefix packages/client test
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 step "configure sanitize" cmake --preset sanitize
 step "build sanitize" cmake --build --preset sanitize
 step "test sanitize" ctest --preset sanitize
+
+# A short libFuzzer run on the request path (clang, ASan + UBSan); the corpus replay above runs under g++.
+step "fuzz" bash scripts/fuzz.sh 30
 
 # The benchmark's quick mode (builds the release preset, ours vs Hono on Node and nginx, seconds): checks that the
 # bench still runs and parses; it does not judge the noisy ratios. The full run is on demand: bench/run.sh.

@@ -17,8 +17,8 @@ std::array<char, 29> format_imf_fixdate(std::chrono::sys_seconds time) {
   auto day = floor<days>(time);
   year_month_day date{day};
   hh_mm_ss clock{time - day};
-  unsigned weekday_index = weekday{day}.c_encoding();
-  unsigned month_index = static_cast<unsigned>(date.month()) - 1;
+  std::size_t weekday_index = weekday{day}.c_encoding();
+  std::size_t month_index = static_cast<unsigned>(date.month()) - 1;
   int year = static_cast<int>(date.year());
 
   std::array<char, 29> text{};
