@@ -561,11 +561,11 @@ def targets(med: dict) -> list[dict]:
         t("Idle RSS ≤ 1/25 of Hono on Node's", ratio(o.get("idle_rss_mb"), n.get("idle_rss_mb")),
           lambda v: v <= 1 / 25, lambda v: f"1/{1 / v:.0f}" if v < 0.5 else f"{v:.2f}×"),
         t("Throughput (keep-alive) ≥ nginx's (1 worker)", ratio(o.get("rps_keepalive"), x.get("rps_keepalive")),
-          lambda v: v >= 1.0, lambda v: f"{v:.2f}× nginx"),
+          lambda v: v >= 1.0, lambda v: f"{v:.3f}× nginx"),
         t("Throughput (keep-alive) ≥ 1.5× Bun's", ratio(o.get("rps_keepalive"), b.get("rps_keepalive")),
-          lambda v: v >= 1.5, lambda v: f"{v:.2f}× Bun"),
+          lambda v: v >= 1.5, lambda v: f"{v:.3f}× Bun"),
         t("p99 (keep-alive) < 2× nginx's", ratio(o.get("p99_keepalive_ms"), x.get("p99_keepalive_ms")),
-          lambda v: v < 2.0, lambda v: f"{v:.2f}× nginx"),
+          lambda v: v < 2.0, lambda v: f"{v:.3f}× nginx"),
         t("Shipped binary ≤ 1.5 MB", size, lambda v: v <= 1.5, lambda v: f"{v:.2f} MB"),
     ]
 
@@ -761,12 +761,30 @@ def main() -> int:
     ap.add_argument("--duration", type=float, help="seconds per wrk run")
     ap.add_argument("--warmup", type=float, help="seconds of wrk warm-up before the measured runs")
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--rerender", action="store_true",
+                    help="measure nothing: rewrite results.md, chart.png (and the README table) from results.json")
     ap.add_argument("--quiet-wait", type=float, help="total seconds the load rounds may wait for a quieter machine")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the server to core 0 and wrk to core 1")
     ap.add_argument("--nice", type=int, default=-10,
                     help="scheduling priority for the harness, the servers and wrk (default -10, when allowed): "
                          "other work on a shared machine then disturbs the measurements less; 0 leaves it")
     a = ap.parse_args()
+
+    if a.rerender:
+        out_dir = Path(a.out) if a.out else RESULTS_DIR
+        res = json.loads((out_dir / "results.json").read_text())
+        res.setdefault("app", app_name())
+        res["targets"] = targets(res["medians"])
+        (out_dir / "results.json").write_text(json.dumps(res, indent=1, default=str) + "\n")
+        md = markdown(res)
+        (out_dir / "results.md").write_text(md)
+        tmp = Path(tempfile.mkdtemp(prefix="bench-render-"))
+        chart(res, out_dir / "chart.png", tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if out_dir.resolve() == RESULTS_DIR.resolve():
+            update_readme(md)
+        print(md)
+        return 0
 
     mode = "quick" if a.quick else "full"
     cfg = dict(MODES[mode])
