@@ -9,7 +9,7 @@ declare -A groups=(
   [core]="build-essential cmake ninja-build pkg-config libboost1.81-dev libgtest-dev googletest libvalijson-dev clang-format python3"
   [cross]="g++-aarch64-linux-gnu qemu-user-static g++-mingw-w64-x86-64-posix wine wine64 binutils-mingw-w64-x86-64 file"
   [fuzz]="clang libclang-rt-14-dev"
-  [bench]="nginx-light golang-go wrk gnuplot-nox"
+  [bench]="nginx-light golang-go wrk gnuplot-nox python3"
   [browser]="chromium"
   [node]="nodejs npm"
 )
