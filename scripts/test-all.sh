@@ -37,4 +37,8 @@ step "platform binaries" bash scripts/test-binaries.sh --macos-check
 # A short libFuzzer run on the request path (clang, ASan + UBSan); the corpus replay above runs under g++.
 step "fuzz" bash scripts/fuzz.sh 30
 
+# The benchmark's quick mode (builds the release preset, ours vs Hono on Node and nginx, seconds): checks that the
+# bench still runs and parses; it does not judge the noisy ratios. The full run is on demand: bench/run.sh.
+step "bench quick" bash bench/run.sh --quick
+
 echo "test-all: ${steps_passed} passed, 0 failed"

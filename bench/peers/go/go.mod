@@ -1,0 +1,3 @@
+module benchpeer/gohealth
+
+go 1.19
