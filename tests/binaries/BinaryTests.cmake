@@ -8,6 +8,8 @@
 #                               file through its emulator (BACKEND_BIN, BACKEND_EMULATOR)
 #   binaries.<triple>.smoke     handshake, /health, stdin shutdown, SIGINT (wine: CTRL_C_EVENT), exit codes
 #                               (contract_smoke.py: needs no GoogleTest)
+#   binaries.<windows triple>.console-event-{c,break,close}
+#                               CTRL_C/CTRL_BREAK/CTRL_CLOSE_EVENT -> graceful exit 0 (console_event_probe.cpp)
 # and the Tauri configuration check against the schema in @tauri-apps/cli. Every check has a case that must
 # fail (the *.must-fail tests), so that a check that passes everything is noticed.
 
@@ -107,6 +109,16 @@ foreach(triple IN LISTS BACKEND_BINARY_TRIPLES)
                      "${BACKEND_BINARIES_DIR}/backend-x86_64-pc-windows-msvc.exe")
     set_tests_properties(binaries.${triple}.same-as-msvc PROPERTIES LABELS binaries)
     continue()
+  endif()
+
+  # Windows' console control events, sent as the console sends them (CtrlRoutine in a remote thread).
+  if(triple STREQUAL "x86_64-pc-windows-msvc")
+    set(probe "${PROJECT_SOURCE_DIR}/build/cross-windows-x64/probes/console_event_probe.exe")
+    foreach(event c break close)
+      add_test(NAME binaries.${triple}.console-event-${event} COMMAND ${emulator} "${probe}" "${file}" ${event})
+      set_tests_properties(binaries.${triple}.console-event-${event} PROPERTIES LABELS binaries ENVIRONMENT "${env}"
+                           FIXTURES_REQUIRED "${fixtures}" TIMEOUT 60)
+    endforeach()
   endif()
 
   if(TARGET backend_e2e_tests)

@@ -161,7 +161,9 @@ build_preset() {
   local p=$1 exe
   note "== $p"
   cmake --preset "$p" -S "$ROOT" >&2
-  cmake --build --preset "$p" --target backend "${jobs[@]}" >&2
+  local targets=(backend)
+  [[ $p == cross-windows-* ]] && targets+=(console_event_probe)  # for the tests: console control events
+  cmake --build --preset "$p" --target "${targets[@]}" "${jobs[@]}" >&2
   exe=$(cat "$ROOT/build/$p/backend-path.txt" 2>/dev/null || true)
   [[ -f "$exe" ]] || die "$p: the build reported no backend executable (build/$p/backend-path.txt)"
   echo "$exe"

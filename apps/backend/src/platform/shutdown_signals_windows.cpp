@@ -81,8 +81,10 @@ ShutdownSignals::ShutdownSignals(boost::asio::io_context& io, std::function<void
   ::SetConsoleCtrlHandler(&on_console_event, TRUE);
 }
 
+// The handler stays registered, inert (it returns FALSE, so the default handler ends the process): removing
+// it would wait for the console's handler lock, which a CTRL_CLOSE_EVENT handler still blocked in
+// on_console_event holds, and the process would never exit.
 ShutdownSignals::~ShutdownSignals() {
-  ::SetConsoleCtrlHandler(&on_console_event, FALSE);
   std::lock_guard lock(g_mutex);
   if (g_active == this) {
     g_active = nullptr;
