@@ -14,6 +14,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+cd "$ROOT"  # CMake finds CMakePresets.json in the working directory
 OUT_DIR="$ROOT/apps/desktop/src-tauri/binaries"
 # The budget of every shipped binary, stripped: 1.5 MB (decimal, the stricter reading).
 SIZE_BUDGET=${BACKEND_SIZE_BUDGET:-1500000}
