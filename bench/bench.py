@@ -329,14 +329,21 @@ def spawn(srv: Server, tmp: Path, name: str, pin: bool) -> Running:
         port = free_port()
         nginx_config(workdir, port, name)
         cmd += ["-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-e", str(workdir / "error.log")]
-    if pin:
-        cmd = ["taskset", "-c", str(SERVER_CPU)] + cmd
     stderr = open(workdir / "stderr.log", "wb")
+    # Pinning: the child inherits the harness's CPU affinity, set just around the spawn. A `taskset` wrapper would
+    # add an exec of its own to every server's startup time.
+    harness_cpus = os.sched_getaffinity(0)
+    if pin:
+        os.sched_setaffinity(0, {SERVER_CPU})
     t0 = time.perf_counter_ns()
-    # Its own process group (killed as a whole), but not its own session: a new session would be a new
-    # scheduler autogroup, outside the priority the harness set for itself.
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
-                            cwd=srv.cwd, env=env, process_group=0)
+    try:
+        # Its own process group (killed as a whole), but not its own session: a new session would be a new
+        # scheduler autogroup, outside the priority the harness set for itself.
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
+                                cwd=srv.cwd, env=env, process_group=0)
+    finally:
+        if pin:
+            os.sched_setaffinity(0, harness_cpus)
     LIVE.add(proc.pid)
     stderr.close()
     deadline = time.monotonic() + STARTUP_TIMEOUT_S

@@ -7,6 +7,7 @@
 #include "app/exit_codes.hpp"
 #include "http/limits.hpp"
 #include "net/session.hpp"
+#include "platform/io_concurrency.hpp"
 
 namespace backend {
 
@@ -30,8 +31,7 @@ std::string printable(std::string_view text) {
 }  // namespace
 
 Server::Server(Config config, Logger& log)
-    // One thread runs the loop: Asio can skip work it would do for several.
-    : io_(1),
+    : io_(platform::kIoConcurrencyHint),
       config_(std::move(config)),
       log_(log),
       started_(std::chrono::steady_clock::now()),

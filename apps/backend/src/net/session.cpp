@@ -112,6 +112,11 @@ void Session::on_write(const error_code& ec) {
 // answer unread input with a reset that could destroy our last response before the client reads it.
 void Session::linger() {
   if (phase_ == Phase::lingering || phase_ == Phase::closed) return;
+  // With no unread input, a plain close sends FIN, not a reset, so there is nothing to wait for (nginx's
+  // lingering close makes the same choice); this saves a shutdown and several reads per Connection: close
+  // request.
+  error_code ec;
+  if (input_.size() == 0 && socket_.available(ec) == 0 && !ec) return force_close();
   enter(Phase::lingering, context_.draining ? std::chrono::steady_clock::duration(kDrainLingerTimeout)
                                             : std::chrono::steady_clock::duration(limits::kLingerTimeout));
   error_code ignored;
