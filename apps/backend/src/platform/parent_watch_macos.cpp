@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
@@ -21,11 +22,15 @@ constexpr uintptr_t kWakeIdent = 1;
 }  // namespace
 
 // A kqueue of our own holds an EVFILT_PROC/NOTE_EXIT filter on the parent, and a thread waits on it. (Asio's
-// own reactor cannot wait on a kqueue descriptor on macOS: making it non-blocking fails with ENOTTY.) An
-// EVFILT_USER event on the same kqueue wakes the thread when the watch stops, so it can always be joined.
+// own reactor cannot wait on a kqueue descriptor on macOS: making it non-blocking fails with ENOTTY.) The
+// thread reports the exit through a pipe that the loop waits on, never by posting to the io_context, which
+// runs without locks (kIoConcurrencyHint). An EVFILT_USER event on the kqueue wakes the thread when the watch
+// stops, so it can always be joined.
 struct ParentWatch::Impl {
   boost::asio::io_context& io;
   boost::asio::steady_timer poll_timer;
+  boost::asio::posix::stream_descriptor exit_pipe;  // read end; the waiter thread holds the write end
+  int exit_pipe_write = -1;
   std::function<void()> on_parent_exit;
   pid_t parent = 0;
   int queue = -1;
@@ -34,7 +39,7 @@ struct ParentWatch::Impl {
   bool fired = false;  // touched on the io_context's thread only
 
   Impl(boost::asio::io_context& context, std::function<void()> callback)
-      : io(context), poll_timer(context), on_parent_exit(std::move(callback)) {}
+      : io(context), poll_timer(context), exit_pipe(context), on_parent_exit(std::move(callback)) {}
 
   void fire() {
     if (fired || stopped) return;
@@ -55,17 +60,27 @@ struct ParentWatch::Impl {
 
   // Returns false when the kqueue cannot watch the parent (then the caller polls).
   bool watch_with_kqueue() {
+    int fds[2];
+    if (::pipe(fds) != 0) return false;
+    boost::system::error_code ec;
+    exit_pipe.assign(fds[0], ec);
+    if (ec) {
+      ::close(fds[0]);
+      ::close(fds[1]);
+      return false;
+    }
+    exit_pipe_write = fds[1];
     queue = ::kqueue();
     if (queue < 0) return false;
     struct kevent changes[2];
     EV_SET(&changes[0], static_cast<uintptr_t>(parent), EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0,
            nullptr);
     EV_SET(&changes[1], kWakeIdent, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0, nullptr);
-    if (::kevent(queue, changes, 2, nullptr, 0, nullptr) < 0) {
-      ::close(queue);  // ESRCH: the parent is already gone, which the pid check in start() sees
-      queue = -1;
-      return false;
-    }
+    if (::kevent(queue, changes, 2, nullptr, 0, nullptr) < 0) return false;  // ESRCH: start() sees it
+    exit_pipe.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                         [this](const boost::system::error_code& wait_ec) {
+                           if (!wait_ec) fire();
+                         });
     waiter = std::thread([this] {
       for (;;) {
         struct kevent event;
@@ -73,12 +88,23 @@ struct ParentWatch::Impl {
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0 || event.filter == EVFILT_USER) return;
         if (event.filter == EVFILT_PROC) {
-          boost::asio::post(io, [this] { fire(); });
+          char byte = 1;
+          (void)::write(exit_pipe_write, &byte, 1);
           return;
         }
       }
     });
     return true;
+  }
+
+  void close_all() {
+    boost::system::error_code ignored;
+    exit_pipe.cancel(ignored);
+    exit_pipe.close(ignored);
+    if (exit_pipe_write >= 0) ::close(exit_pipe_write);
+    exit_pipe_write = -1;
+    if (queue >= 0) ::close(queue);
+    queue = -1;
   }
 };
 
@@ -93,6 +119,7 @@ std::optional<std::string> ParentWatch::start() {
   impl_->parent = ::getppid();
   if (impl_->parent == 1) return "the parent is already launchd (pid 1): there is no host to watch";
   bool watching = impl_->watch_with_kqueue();
+  if (!watching) impl_->close_all();
   // The parent may have died before the filter was added: check once now, and poll where kqueue failed.
   if (impl_->parent_gone()) {
     boost::asio::post(impl_->io, [this] { impl_->fire(); });
@@ -111,10 +138,7 @@ void ParentWatch::stop() {
     ::kevent(impl_->queue, &wake, 1, nullptr, 0, nullptr);
     impl_->waiter.join();
   }
-  if (impl_->queue >= 0) {
-    ::close(impl_->queue);
-    impl_->queue = -1;
-  }
+  impl_->close_all();
 }
 
 }  // namespace backend::platform
