@@ -696,16 +696,17 @@ README_END = "<!-- bench-results:end -->"
 
 
 def update_readme(md: str) -> None:
-    """A run that writes bench/results/ also refreshes the table in bench/README.md, between the markers."""
-    readme = BENCH_DIR / "README.md"
-    if not readme.exists():
-        return
-    text = readme.read_text()
-    i, j = text.find(README_BEGIN), text.find(README_END)
-    if i < 0 or j < i:
-        log("bench/README.md has no results markers: not updated")
-        return
-    readme.write_text(text[:i + len(README_BEGIN)] + "\n" + md + text[j:])
+    """A run that writes bench/results/ also refreshes the table in bench/README.md and in the root README.md,
+    between the markers."""
+    for readme in (BENCH_DIR / "README.md", BENCH_DIR.parent / "README.md"):
+        if not readme.exists():
+            continue
+        text = readme.read_text()
+        i, j = text.find(README_BEGIN), text.find(README_END)
+        if i < 0 or j < i:
+            log(f"{readme.name} has no results markers: not updated")
+            continue
+        readme.write_text(text[:i + len(README_BEGIN)] + "\n" + md + text[j:])
 
 
 # ---------------------------------------------------------------------------------------------------------

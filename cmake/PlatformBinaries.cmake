@@ -1,4 +1,4 @@
-# Shipped platform binaries (docs/platform-binaries.md).
+# Shipped platform binaries (README.md, "Platform binaries").
 #
 # 1. Tells apps/backend/scripts/build-binary.sh where the build put the backend executable.
 # 2. With BACKEND_BINARY_TESTS=ON in a host build with tests (scripts/test-binaries.sh sets it in build/dev):

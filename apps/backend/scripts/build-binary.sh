@@ -128,7 +128,7 @@ declare -A seen=()
 for t in "${targets[@]}"; do
   [[ " ${ALL_TRIPLES[*]} " == *" $t "* ]] || die "unknown target '$t' (known: ${ALL_TRIPLES[*]})"
   p=$(preset_for "$t")
-  [[ -n "$p" ]] || die "$t cannot be built on this host ($HOST); see docs/platform-binaries.md"
+  [[ -n "$p" ]] || die "$t cannot be built on this host ($HOST); see README.md, "Platform binaries""
   for one in $p; do
     [[ -n "${seen[$one]+x}" ]] || presets+=("$one")
     seen[$one]=1
