@@ -9,15 +9,7 @@ namespace {
 
 namespace http = boost::beast::http;
 
-class Connections : public ::testing::Test {
- protected:
-  void SetUp() override {
-    port_ = sidecar_.port();
-    ASSERT_NE(port_, 0);
-  }
-  Sidecar sidecar_;
-  std::uint16_t port_ = 0;
-};
+class Connections : public RunningSidecar {};
 
 TEST_F(Connections, PipelinedRequestsAreAnsweredInOrderOnOneConnection) {
   Connection connection(port_);

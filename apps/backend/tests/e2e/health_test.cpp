@@ -12,15 +12,7 @@ namespace {
 
 namespace http = boost::beast::http;
 
-class ContractHealth : public ::testing::Test {
- protected:
-  void SetUp() override {
-    port_ = sidecar_.port();
-    ASSERT_NE(port_, 0);
-  }
-  Sidecar sidecar_;
-  std::uint16_t port_ = 0;
-};
+class ContractHealth : public RunningSidecar {};
 
 TEST_F(ContractHealth, AnswersStatusAppTimestampAndUptimeWithTheirTypes) {
   auto before = std::chrono::duration_cast<std::chrono::milliseconds>(

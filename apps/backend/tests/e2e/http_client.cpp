@@ -67,39 +67,12 @@ std::optional<HttpResponse> Connection::read(bool response_to_head, std::chrono:
   return parser.release();
 }
 
-bool Connection::wait_closed(std::chrono::milliseconds timeout) {
-  bool closed = false;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!closed && std::chrono::steady_clock::now() < deadline) {
-    auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    boost::system::error_code result;
-    std::size_t bytes = 0;
-    char scratch[512];
-    bool finished = run_with_deadline(
-        [&](bool& done) {
-          socket_.async_read_some(net::buffer(scratch),
-                                  [&](const boost::system::error_code& ec, std::size_t n) {
-                                    result = ec;
-                                    bytes = n;
-                                    done = true;
-                                  });
-        },
-        left);
-    if (!finished) return false;
-    if (result) closed = true;  // EOF or reset
-  }
-  return closed;
-}
-
-std::string Connection::read_all(std::chrono::milliseconds timeout) {
-  std::string out(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-  buffer_.consume(buffer_.size());
+bool Connection::read_until_closed(std::chrono::milliseconds timeout, std::string* sink) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return out;
+    if (left.count() <= 0) return false;
     boost::system::error_code result;
     char scratch[4096];
     std::size_t got = 0;
@@ -113,9 +86,21 @@ std::string Connection::read_all(std::chrono::milliseconds timeout) {
                                   });
         },
         left);
-    out.append(scratch, got);
-    if (!finished || result) return out;
+    if (sink != nullptr) sink->append(scratch, got);
+    if (!finished) return false;
+    if (result) return true;  // EOF or reset
   }
+}
+
+bool Connection::wait_closed(std::chrono::milliseconds timeout) {
+  return read_until_closed(timeout, nullptr);
+}
+
+std::string Connection::read_all(std::chrono::milliseconds timeout) {
+  std::string out(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  buffer_.consume(buffer_.size());
+  read_until_closed(timeout, &out);
+  return out;
 }
 
 std::optional<HttpResponse> fetch(std::uint16_t port, std::string_view method, std::string_view target,

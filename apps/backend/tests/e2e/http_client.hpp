@@ -36,6 +36,8 @@ class Connection {
  private:
   template <typename Op>
   bool run_with_deadline(Op op, std::chrono::milliseconds timeout);
+  // Reads until the server closes (true) or the timeout passes (false), keeping the bytes in `sink` if given.
+  bool read_until_closed(std::chrono::milliseconds timeout, std::string* sink);
 
   boost::asio::io_context io_;
   boost::asio::ip::tcp::socket socket_;

@@ -2,6 +2,7 @@
 // Runs the real backend binary exactly as a desktop host does: a child process with piped stdin, stdout and
 // stderr, the port learned from the first stdout line. BACKEND_BIN and BACKEND_EMULATOR select another binary
 // and the command that runs it (qemu, wine) for the cross-built targets.
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -72,6 +73,17 @@ class Sidecar {
   std::thread stdout_reader_;
   std::thread stderr_reader_;
   int stderr_fd_ = -1;
+};
+
+// A fixture with one backend running and its port known.
+class RunningSidecar : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = sidecar_.port();
+    ASSERT_NE(port_, 0);
+  }
+  Sidecar sidecar_;
+  std::uint16_t port_ = 0;
 };
 
 }  // namespace backend::e2e
