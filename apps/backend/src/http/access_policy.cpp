@@ -48,7 +48,10 @@ AccessPolicy::AccessPolicy(std::uint16_t port, const std::vector<std::string>& e
 }
 
 bool AccessPolicy::host_allowed(std::string_view host) const {
-  return std::any_of(hosts_.begin(), hosts_.end(), [&](const std::string& h) { return iequals(h, host); });
+  // Clients almost always send one of our names exactly as listed: an exact match first, case folding only
+  // then.
+  return std::any_of(hosts_.begin(), hosts_.end(), [&](const std::string& h) { return h == host; }) ||
+         std::any_of(hosts_.begin(), hosts_.end(), [&](const std::string& h) { return iequals(h, host); });
 }
 
 // RFC 6454 §6.2: origins are compared as the serialised string; scheme and host arrive in lower case from

@@ -92,8 +92,8 @@ void Router::handle(const Request& request, Response& response,
     case RouteId::health: {
       auto timestamp_ms =
           std::chrono::duration_cast<std::chrono::milliseconds>(now_wall.time_since_epoch()).count();
-      std::chrono::duration<double> uptime = now_steady - started_;
-      response.body = health_.write(response.scratch, timestamp_ms, uptime.count());
+      auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(now_steady - started_);
+      response.body = health_.write(response.scratch, timestamp_ms, uptime);
       return;
     }
     case RouteId::openapi:
