@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "log/printable.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <cstdlib>
@@ -9,22 +11,10 @@ namespace {
 
 constexpr std::uint64_t kMaxShutdownTimeoutMs = 600'000;
 
-// Shows a value the way a user would type it back, and keeps a huge or binary value from flooding the
-// terminal.
+// Shows a value the way a user would type it back.
 std::string quoted(std::string_view value) {
   constexpr std::size_t kMaxShown = 64;
-  std::string out = "\"";
-  for (char c : value.substr(0, kMaxShown)) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  if (value.size() > kMaxShown) out += "...";
-  out += '"';
-  return out;
+  return "\"" + printable(value, kMaxShown) + "\"";
 }
 
 // Digits only: no sign, no spaces, no exponent, no hex. from_chars alone would accept a prefix of "12x".

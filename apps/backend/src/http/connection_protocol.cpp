@@ -68,15 +68,14 @@ void ConnectionProtocol::respond(std::string& output, bool draining) {
 }
 
 void ConnectionProtocol::reject(HttpError error, std::string& output) {
-  const auto& e = info(error);
   Response response;
-  response.status = e.status;
-  response.body = e.body;
+  set_error(response, error);
   serialize(response, {date_.get(std::chrono::system_clock::now()), request_.version, true}, output);
   closing_ = true;
   parser_.reset();
   if (log_.enabled(LogLevel::debug)) {
-    log_.debug("rejected a request: " + std::to_string(e.status) + " " + std::string(e.code));
+    log_.debug("rejected a request: " + std::to_string(response.status) + " " +
+               std::string(info(error).code));
   }
 }
 

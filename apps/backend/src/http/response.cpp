@@ -15,6 +15,13 @@ void append_number(std::string& out, std::size_t value) {
 
 }  // namespace
 
+void set_error(Response& response, HttpError error) {
+  const auto& e = info(error);
+  response.status = e.status;
+  response.body = e.body;
+  response.close = closes_connection(error);
+}
+
 void serialize(const Response& response, const SerializeOptions& options, std::string& out) {
   out += "HTTP/1.1 ";
   append_number(out, response.status);

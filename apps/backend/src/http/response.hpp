@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "http/http_error.hpp"
+
 namespace backend {
 
 struct Response {
@@ -26,6 +28,10 @@ struct SerializeOptions {
   unsigned request_version = 11;
   bool close = false;
 };
+
+// The fixed answer to an error (http_error.hpp), asking to close the connection when the error leaves it out
+// of sync.
+void set_error(Response& response, HttpError error);
 
 void serialize(const Response& response, const SerializeOptions& options, std::string& out);
 

@@ -14,13 +14,6 @@ constexpr std::string_view kGetHead = "GET, HEAD, OPTIONS";
 enum class RouteId { health, openapi };
 constexpr std::array<RouteInfo, 2> kRoutes{{{"/health", kGetHead}, {"/openapi.json", kGetHead}}};
 
-void set_error(Response& response, HttpError error) {
-  const auto& e = info(error);
-  response.status = e.status;
-  response.body = e.body;
-  response.close = closes_connection(error);
-}
-
 std::string_view path_of(std::string_view target) {
   return target.substr(0, target.find('?'));
 }

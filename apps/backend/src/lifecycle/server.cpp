@@ -6,6 +6,7 @@
 #include "app/app_info.hpp"
 #include "app/exit_codes.hpp"
 #include "http/limits.hpp"
+#include "log/printable.hpp"
 #include "net/session.hpp"
 #include "platform/io_concurrency.hpp"
 
@@ -17,16 +18,8 @@ using boost::system::error_code;
 
 namespace {
 
-std::string printable(std::string_view text) {
-  constexpr std::size_t kMaxShown = 40;
-  std::string out;
-  for (char c : text.substr(0, kMaxShown)) {
-    auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u >= 0x7f) ? '?' : c;
-  }
-  if (text.size() > kMaxShown) out += "...";
-  return out;
-}
+// How much of an unknown control line the warning shows.
+constexpr std::size_t kMaxControlLineShown = 40;
 
 }  // namespace
 
@@ -95,7 +88,8 @@ void Server::on_control_bytes(std::string_view bytes) {
       case ControlCommand::shutdown:
         return request_shutdown("'shutdown' on stdin", Trigger::control);
       case ControlCommand::unknown:
-        return log_.warn("ignoring unknown stdin control line \"" + printable(line) + "\" (known: shutdown)");
+        return log_.warn("ignoring unknown stdin control line \"" + printable(line, kMaxControlLineShown) +
+                         "\" (known: shutdown)");
       case ControlCommand::none:
         return;
     }

@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "http/http_error.hpp"
 #include "http/limits.hpp"
 #include "http/response.hpp"
 #include "net/session.hpp"
@@ -79,10 +78,8 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
 
 // One non-blocking write of a fixed answer: an overloaded server must not wait on the client it refuses.
 void Listener::refuse(tcp::socket& socket) {
-  const auto& e = info(HttpError::service_unavailable);
   Response response;
-  response.status = e.status;
-  response.body = e.body;
+  set_error(response, HttpError::service_unavailable);
   std::string answer;
   serialize(response, {context_->date.get(std::chrono::system_clock::now()), 11, true}, answer);
   error_code ignored;
