@@ -24,12 +24,13 @@ class SessionRegistry {
     if (sessions_.empty() && on_empty_) on_empty_();
   }
   std::size_t size() const { return sessions_.size(); }
-  // Visits a copy of the list: a visit may close, and so remove, a session.
+  // A visit may close its session; a session leaves the registry only in its destructor, which runs later
+  // (from a completion handler), yet the iterator is advanced first so that a visit removing its own entry is
+  // safe.
   template <typename Visit>
   void for_each(Visit visit) const {
-    std::list<Session*> snapshot = sessions_;
-    for (Session* session : snapshot)
-      visit(*session);
+    for (auto it = sessions_.begin(); it != sessions_.end();)
+      visit(**it++);
   }
   void on_empty(std::function<void()> callback) { on_empty_ = std::move(callback); }
 

@@ -1,20 +1,15 @@
 #include <sys/event.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <thread>
 
+#include "platform/parent_pid_poll.hpp"
 #include "platform/parent_watch.hpp"
 
 namespace backend::platform {
 namespace {
-
-// Where the kqueue cannot be set up, the parent pid is polled this often.
-constexpr std::chrono::milliseconds kPollPeriod{200};
 
 // The EVFILT_USER event that wakes the waiting thread when the watch stops.
 constexpr uintptr_t kWakeIdent = 1;
@@ -27,36 +22,15 @@ constexpr uintptr_t kWakeIdent = 1;
 // runs without locks (kIoConcurrencyHint). An EVFILT_USER event on the kqueue wakes the thread when the watch
 // stops, so it can always be joined.
 struct ParentWatch::Impl {
-  boost::asio::io_context& io;
-  boost::asio::steady_timer poll_timer;
   boost::asio::posix::stream_descriptor exit_pipe;  // read end; the waiter thread holds the write end
   int exit_pipe_write = -1;
-  std::function<void()> on_parent_exit;
   pid_t parent = 0;
   int queue = -1;
   std::thread waiter;
-  std::atomic<bool> stopped{false};
-  bool fired = false;  // touched on the io_context's thread only
+  ParentPidPoll fallback;  // fires the callback; polls where the kqueue cannot be set up
 
   Impl(boost::asio::io_context& context, std::function<void()> callback)
-      : io(context), poll_timer(context), exit_pipe(context), on_parent_exit(std::move(callback)) {}
-
-  void fire() {
-    if (fired || stopped) return;
-    fired = true;
-    on_parent_exit();
-  }
-
-  bool parent_gone() const { return ::getppid() != parent; }
-
-  void poll() {
-    poll_timer.expires_after(kPollPeriod);
-    poll_timer.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || stopped) return;
-      if (parent_gone()) return fire();
-      poll();
-    });
-  }
+      : exit_pipe(context), fallback(context, std::move(callback)) {}
 
   // Returns false when the kqueue cannot watch the parent (then the caller polls).
   bool watch_with_kqueue() {
@@ -79,7 +53,7 @@ struct ParentWatch::Impl {
     if (::kevent(queue, changes, 2, nullptr, 0, nullptr) < 0) return false;  // ESRCH: start() sees it
     exit_pipe.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                          [this](const boost::system::error_code& wait_ec) {
-                           if (!wait_ec) fire();
+                           if (!wait_ec) fallback.fire();
                          });
     waiter = std::thread([this] {
       for (;;) {
@@ -116,22 +90,17 @@ ParentWatch::~ParentWatch() {
 }
 
 std::optional<std::string> ParentWatch::start() {
-  impl_->parent = ::getppid();
+  impl_->parent = impl_->fallback.record_parent();
   if (impl_->parent == 1) return "the parent is already launchd (pid 1): there is no host to watch";
   bool watching = impl_->watch_with_kqueue();
   if (!watching) impl_->close_all();
-  // The parent may have died before the filter was added: check once now, and poll where kqueue failed.
-  if (impl_->parent_gone()) {
-    boost::asio::post(impl_->io, [this] { impl_->fire(); });
-  } else if (!watching) {
-    impl_->poll();
-  }
+  // The parent may have died before the filter was added.
+  impl_->fallback.settle(watching);
   return std::nullopt;
 }
 
 void ParentWatch::stop() {
-  impl_->stopped = true;
-  impl_->poll_timer.cancel();
+  impl_->fallback.stop();
   if (impl_->waiter.joinable()) {
     struct kevent wake;
     EV_SET(&wake, kWakeIdent, EVFILT_USER, 0, NOTE_TRIGGER, 0, nullptr);
