@@ -2,6 +2,7 @@
 
 #include <array>
 #include <ctime>
+#include <fstream>
 #include <system_error>
 
 #include "store/schema.hpp"
@@ -60,6 +61,26 @@ Attempt classify(sqlite3* db, int rc, const fs::path& path, std::string_view ste
   return OpenError{OpenErrorKind::failed, "cannot open " + utf8(path) + " (" + std::string(step) + ": " + text + ")"};
 }
 
+// The schema version in the file's header, read without SQLite, which would create an empty -wal beside it.
+// (When a -wal exists, a newer page 1 may be in it: SQLite's own check below covers that case.)
+std::optional<std::int64_t> header_user_version(const fs::path& path) {
+  constexpr std::string_view kMagic{"SQLite format 3\0", 16};
+  constexpr std::size_t kUserVersionOffset = 60;
+  std::ifstream in(path, std::ios::binary);
+  char header[100];
+  if (!in.read(header, sizeof header) || std::string_view(header, kMagic.size()) != kMagic) return std::nullopt;
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < 4; ++i)
+    value = (value << 8) | static_cast<unsigned char>(header[kUserVersionOffset + i]);
+  return static_cast<std::int32_t>(value);
+}
+
+OpenError newer_schema(const fs::path& path, std::int64_t version) {
+  return OpenError{OpenErrorKind::newer_schema,
+                   utf8(path) + " was written by a newer backend (schema " + std::to_string(version) +
+                       ", this backend knows up to " + std::to_string(kSchemaVersion) + "); it was left untouched"};
+}
+
 std::variant<std::monostate, OpenError> load(sqlite3* db, const OpenOptions& options, OpenedDatabase& out,
                                              const fs::path& path) {
   auto failed = [&](int rc, std::string_view what) {
@@ -98,6 +119,9 @@ std::variant<std::monostate, OpenError> load(sqlite3* db, const OpenOptions& opt
 }
 
 Attempt try_open(const fs::path& path, const OpenOptions& options) {
+  if (auto version = header_user_version(path); version && *version > kSchemaVersion)
+    return newer_schema(path, *version);
+
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(utf8(path).c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
@@ -119,11 +143,7 @@ Attempt try_open(const fs::path& path, const OpenOptions& options) {
   std::int64_t version = 0;
   rc = sqlite::query_int(raw, "PRAGMA user_version", version);
   if (rc != SQLITE_OK) return classify(raw, rc, path, "user_version");
-  if (version > kSchemaVersion) {
-    return OpenError{OpenErrorKind::newer_schema,
-                     utf8(path) + " was written by a newer backend (schema " + std::to_string(version) +
-                         ", this backend knows up to " + std::to_string(kSchemaVersion) + "); it was left untouched"};
-  }
+  if (version > kSchemaVersion) return newer_schema(path, version);
   if (version < 0) return Corrupt{"user_version " + std::to_string(version)};
 
   std::string check;
