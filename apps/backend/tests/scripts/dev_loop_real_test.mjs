@@ -4,6 +4,7 @@
 // tree is left as it was (the rebuilt objects are simply newer than their sources).
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -14,15 +15,18 @@ const buildDir = process.env.DEV_LOOP_BUILD_DIR || path.join(sourceDir, "build",
 // main.cpp: only the backend executable is built from it, so touching it recompiles one small file and relinks.
 const touched = path.join(sourceDir, "apps", "backend", "src", "main.cpp");
 const original = fs.statSync(touched);
+// The backend's data folder (issue 10): a temp one, never the real app data folder.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dev-loop-data-"));
 
 let loop;
 after(() => {
   loop?.kill();
   fs.utimesSync(touched, original.atime, original.mtime);
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 test("touching apps/backend/src/main.cpp rebuilds the backend and replaces the running server", async () => {
-  loop = new DevLoop({ env: { BACKEND_DEV_SOURCE_DIR: sourceDir, BACKEND_DEV_BUILD_DIR: buildDir, BACKEND_LOG_LEVEL: "info" } });
+  loop = new DevLoop({ env: { BACKEND_DEV_SOURCE_DIR: sourceDir, BACKEND_DEV_BUILD_DIR: buildDir, BACKEND_LOG_LEVEL: "info", BACKEND_DATA_DIR: dataDir } });
   const port1 = await loop.port(1, 120_000);
   assert.equal((await getJson(port1, "/health")).status, "ok");
   const pid1 = Number(/listening on http:\/\/127\.0\.0\.1:[0-9]+ \(pid ([0-9]+)\)/.exec(loop.stderr)?.[1]);
