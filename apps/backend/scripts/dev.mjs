@@ -76,7 +76,8 @@ let buildChild; // the cmake process running now, so a stop request can end it
 function runTool(args) {
   return new Promise((resolve) => {
     let output = "";
-    const child = spawn("cmake", args, { cwd: sourceDir, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so stopping the loop can end cmake and the ninja and compilers under it at once.
+    const child = spawn("cmake", args, { cwd: sourceDir, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
     buildChild = child;
     for (const stream of [child.stdout, child.stderr]) {
       stream.on("data", (chunk) => {
@@ -332,7 +333,14 @@ async function shutdown(reason) {
   log(`${reason}: stopping`);
   clearTimeout(debounceTimer);
   for (const watcher of watchers) watcher.close();
-  buildChild?.kill("SIGTERM");
+  if (buildChild?.pid) {
+    try {
+      if (process.platform === "win32") buildChild.kill();
+      else process.kill(-buildChild.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
   await stopServer();
   process.exit(0);
 }

@@ -119,6 +119,18 @@ test("a change during a build is built before anything starts", async () => {
   assert.equal(loop.lines().length, 2);
 });
 
+test("SIGTERM during a build stops the server gracefully, starts nothing more and exits 0", async () => {
+  start(serverSource("v1"), { env: { BACKEND_DEV_DEBOUNCE_MS: "50" } });
+  await loop.port(1);
+  project.write(serverSource("v2", { slowBuild: true }));
+  await loop.until(() => project.buildStarted("v2"), "the build of v2 to start");
+  loop.child.kill("SIGTERM");
+  assert.deepEqual(await loop.exit, { code: 0, signal: null });
+  assert.ok(loop.stderr.includes("fake v1: shutdown on stdin"), loop.stderr);
+  assert.equal(loop.count("dev: starting "), 1, "the interrupted build's server never started");
+  assert.equal(loop.lines().length, 1);
+});
+
 test("a server that ignores `shutdown` is killed after BACKEND_DEV_STOP_TIMEOUT_MS", async () => {
   start(serverSource("v1", { ignoreShutdown: true }), { env: { BACKEND_DEV_STOP_TIMEOUT_MS: "300" } });
   await loop.port(1);
