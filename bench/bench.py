@@ -321,6 +321,8 @@ def spawn(srv: Server, tmp: Path, name: str, pin: bool) -> Running:
     """Spawns the server; returns once /health answered 200. Times are from just before the spawn."""
     workdir = Path(tempfile.mkdtemp(prefix=f"{srv.key}-", dir=tmp))
     env = dict(os.environ, **srv.env)
+    # Our backend keeps its settings store there: never the real app data folder.
+    env.setdefault("BACKEND_DATA_DIR", str(workdir / "data"))
     cmd = list(srv.cmd)
     if srv.port_line:
         env["PORT"] = "0"

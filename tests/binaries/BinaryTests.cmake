@@ -116,7 +116,9 @@ foreach(triple IN LISTS BACKEND_BINARY_TRIPLES)
     set(probe "${PROJECT_SOURCE_DIR}/build/cross-windows-x64/probes/console_event_probe.exe")
     foreach(event c break close)
       add_test(NAME binaries.${triple}.console-event-${event} COMMAND ${emulator} "${probe}" "${file}" ${event})
-      set_tests_properties(binaries.${triple}.console-event-${event} PROPERTIES LABELS binaries ENVIRONMENT "${env}"
+      # Its own settings store folder in the build tree: never the real app data folder, never shared.
+      set(_event_env ${env} "BACKEND_DATA_DIR=${CMAKE_BINARY_DIR}/binary-tests-data/console-event-${event}")
+      set_tests_properties(binaries.${triple}.console-event-${event} PROPERTIES LABELS binaries ENVIRONMENT "${_event_env}"
                            FIXTURES_REQUIRED "${fixtures}" TIMEOUT 60)
     endforeach()
   endif()

@@ -7,4 +7,6 @@ cmake --preset dev -S "$ROOT" >&2
 cmake --build --preset dev --target backend >&2
 exe=$(cat "$ROOT/build/dev/backend-path.txt")
 [[ "${1:-}" == "--" ]] && shift
+# A development store in the build folder unless BACKEND_DATA_DIR says otherwise: never the installed app's.
+export BACKEND_DATA_DIR="${BACKEND_DATA_DIR:-$ROOT/build/dev/data}"
 exec "$exe" "$@"

@@ -2,7 +2,9 @@
 // against the OpenAPI document.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { parseHandshakeLine } from "../src/index.js";
@@ -37,14 +39,19 @@ export interface RunningBackend {
  * Starts the backend and reads its handshake as the desktop host does: the first line of stdout,
  * `BACKEND_PORT:<port>` and a line terminator, which is removed before parsing.
  * `env` entries replace the inherited ones; BACKEND_TOKEN and BACKEND_ALLOWED_ORIGINS are only set
- * when given.
+ * when given. Unless `env` names one, BACKEND_DATA_DIR is a fresh temporary folder, removed once the backend
+ * exits: tests never touch the real app data folder.
  */
 export async function startBackend(env: Record<string, string> = {}, timeoutMs = 20_000): Promise<RunningBackend> {
   const childEnv: Record<string, string | undefined> = { ...process.env };
   delete childEnv.BACKEND_TOKEN;
   delete childEnv.BACKEND_ALLOWED_ORIGINS;
   Object.assign(childEnv, env);
+  const ownDataDir = env.BACKEND_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "aios-client-test-")) : undefined;
+  if (ownDataDir) childEnv.BACKEND_DATA_DIR = ownDataDir;
   const child = spawn(backendBin(), [], { env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
+  // "close", not "exit": the handshake code below drops its "exit" listeners.
+  if (ownDataDir) child.once("close", () => rmSync(ownDataDir, { recursive: true, force: true }));
   let output = "";
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (chunk: string) => (output += chunk));
