@@ -73,7 +73,8 @@ TEST(DataFolder, AnUnusableFolderExitsWithCode2NamingTheVariableAndThePath) {
 TEST(SettingsStoreFile, WrittenByANewerVersionExitsWithCode5AndIsLeftUntouched) {
   Scratch scratch;
   sql(scratch.path() / "settings.db",
-      "PRAGMA journal_mode=WAL; CREATE TABLE future(x); INSERT INTO future VALUES (1); PRAGMA user_version=999;");
+      "PRAGMA journal_mode=WAL; CREATE TABLE future(x); INSERT INTO future VALUES (1); PRAGMA "
+      "user_version=999;");
   auto bytes = file_bytes(scratch.path() / "settings.db");
   Sidecar sidecar({.env = {{"BACKEND_DATA_DIR", scratch.path().string()}}});
   EXPECT_EQ(sidecar.wait_exit(Sidecar::startup_timeout()), 5);
@@ -90,7 +91,8 @@ TEST(SettingsStoreFile, ASecondBackendOnTheSameFolderExitsWithCode6AndTheFirstGo
   ASSERT_NE(port, 0);
   Sidecar second({.env = {{"BACKEND_DATA_DIR", scratch.path().string()}}});
   EXPECT_EQ(second.wait_exit(Sidecar::startup_timeout() + std::chrono::seconds(5)), 6);
-  EXPECT_NE(second.stderr_bytes().find("in use by another backend"), std::string::npos) << second.stderr_bytes();
+  EXPECT_NE(second.stderr_bytes().find("in use by another backend"), std::string::npos)
+      << second.stderr_bytes();
   EXPECT_EQ(second.stdout_bytes(), "");
   auto health = fetch(port, "GET", "/health");
   ASSERT_TRUE(health.has_value());

@@ -40,7 +40,8 @@ std::chrono::milliseconds Sidecar::startup_timeout() {
 }
 
 std::string make_temp_dir(std::string_view label) {
-  auto pattern = (std::filesystem::temp_directory_path() / ("aios-" + std::string(label) + "-XXXXXX")).string();
+  auto pattern =
+      (std::filesystem::temp_directory_path() / ("aios-" + std::string(label) + "-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
     return {};
