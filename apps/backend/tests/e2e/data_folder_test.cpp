@@ -104,6 +104,30 @@ TEST(SettingsStoreFile, ASecondBackendOnTheSameFolderExitsWithCode6AndTheFirstGo
   EXPECT_NE(third.port(), 0);
 }
 
+// Contract*: also run against every cross-built binary (qemu, wine), so SQLite is exercised on each platform.
+TEST(ContractSettingsStore, IsCreatedInTheDataFolderAndReopenedAfterARestart) {
+  Scratch scratch;
+  for (int run = 0; run < 2; ++run) {
+    Sidecar sidecar({.env = {{"BACKEND_DATA_DIR", scratch.path().string()}}});
+    ASSERT_NE(sidecar.port(), 0) << "run " << run;
+    EXPECT_TRUE(fs::exists(scratch.path() / "settings.db"));
+    sidecar.write_stdin("shutdown\n");
+    EXPECT_EQ(sidecar.wait_exit(std::chrono::seconds(30)), 0) << "run " << run;
+    EXPECT_EQ(sidecar.stderr_bytes().find("settings store"), std::string::npos) << sidecar.stderr_bytes();
+  }
+  // A clean exit checkpoints the WAL into the file and removes it.
+  EXPECT_FALSE(fs::exists(scratch.path() / "settings.db-wal"));
+}
+
+TEST(ContractSettingsStore, ASecondBackendOnTheSameFolderExitsWithCode6) {
+  Scratch scratch;
+  Sidecar first({.env = {{"BACKEND_DATA_DIR", scratch.path().string()}}});
+  ASSERT_NE(first.port(), 0);
+  Sidecar second({.env = {{"BACKEND_DATA_DIR", scratch.path().string()}}});
+  EXPECT_EQ(second.wait_exit(Sidecar::startup_timeout() + std::chrono::seconds(5)), 6);
+  EXPECT_EQ(second.stdout_bytes(), "");
+}
+
 TEST(SettingsStoreFile, ACorruptFileIsMovedAsideAndTheBackendStarts) {
   Scratch scratch;
   std::string garbage = "this is not a database\n" + std::string(8192, '\0');
