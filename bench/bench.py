@@ -575,7 +575,7 @@ def targets(med: dict) -> list[dict]:
           lambda v: v >= 1.5, lambda v: f"{v:.3f}× Bun"),
         t("p99 (keep-alive) < 2× nginx's", ratio(o.get("p99_keepalive_ms"), x.get("p99_keepalive_ms")),
           lambda v: v < 2.0, lambda v: f"{v:.3f}× nginx"),
-        t("Shipped binary ≤ 1.5 MB", size, lambda v: v <= 1.5, lambda v: f"{v:.2f} MB"),
+        t("Shipped binary ≤ 2.0 MB (1.5 MB before the SQLite store)", size, lambda v: v <= 2.0, lambda v: f"{v:.2f} MB"),
     ]
 
 
