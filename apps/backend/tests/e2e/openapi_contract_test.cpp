@@ -84,6 +84,23 @@ class OpenApiContract : public ::testing::Test {
     EXPECT_TRUE(valid) << what << ": " << body << "\n" << errors;
   }
 
+  // A path template with its parameters filled in ("/settings/{key}" -> "/settings/contract-key"); the entry
+  // it names is stored first, so that the documented success answers.
+  std::string concrete(const std::string& path, const std::string& method) {
+    auto open = path.find('{');
+    if (open == std::string::npos) return path;
+    std::string target = path.substr(0, open) + "contract-key" + path.substr(path.find('}', open) + 1);
+    if (method != "put") send_put(target);
+    return target;
+  }
+  std::optional<HttpResponse> send_put(const std::string& target, std::string headers = "") {
+    std::string body = R"({"value":{"contract":true}})";
+    headers += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    Connection connection(port_);
+    connection.send(request(port_, "PUT", target, headers) + body);
+    return connection.read();
+  }
+
   // Sends one request and checks its answer against the document.
   void check(const std::string& path, const std::string& method, std::string headers,
              unsigned expected_status) {
@@ -91,7 +108,8 @@ class OpenApiContract : public ::testing::Test {
     std::string verb = method;
     for (auto& c : verb)
       c = static_cast<char>(std::toupper(c));
-    auto response = fetch(port_, verb, path, headers);
+    auto target = concrete(path, method);
+    auto response = verb == "PUT" ? send_put(target, headers) : fetch(port_, verb, target, headers);
     ASSERT_TRUE(response) << verb << " " << path;
     auto what = verb + " " + path + " -> " + std::to_string(response->result_int());
     EXPECT_EQ(response->result_int(), expected_status) << what;
@@ -131,7 +149,8 @@ TEST_F(OpenApiContract, EveryDocumentedOperationAnswersAsDocumented) {
   for (const auto& [path, item] : doc_.at("paths").as_object()) {
     for (const auto& [method, operation] : item.as_object()) {
       std::string m(method);
-      if (m == "get" || m == "head") check(std::string(path), m, "", 200);
+      if (m == "get" || m == "head" || m == "put") check(std::string(path), m, "", 200);
+      if (m == "delete") check(std::string(path), m, "", 204);
       if (m == "options") {
         check(std::string(path), m, "Origin: tauri://localhost\r\nAccess-Control-Request-Method: GET\r\n",
               204);
@@ -145,16 +164,16 @@ TEST_F(OpenApiContract, ErrorAnswersConformToTheirDocumentedSchemas) {
     std::string path(path_view);
     check(path, "get", "Origin: https://evil.example\r\n", 403);
     // 405: a method the route lacks; its answer is documented on the route's operations.
-    auto response = fetch(port_, "DELETE", path);
+    auto response = fetch(port_, "PATCH", concrete(path, "patch"));
     ASSERT_TRUE(response);
     EXPECT_EQ(response->result_int(), 405u);
     const auto* documented_405 = documented(item.at("get").as_object(), 405);
     ASSERT_NE(documented_405, nullptr);
-    expect_conforms(*documented_405, response->body(), "DELETE " + path);
+    expect_conforms(*documented_405, response->body(), "PATCH " + path);
     // 421: a Host that is not ours.
     Connection connection(port_);
-    connection.send("GET " + path + " HTTP/1.1\r\nHost: rebound.example:" + std::to_string(port_) +
-                    "\r\n\r\n");
+    connection.send("GET " + concrete(path, "get") +
+                    " HTTP/1.1\r\nHost: rebound.example:" + std::to_string(port_) + "\r\n\r\n");
     auto misdirected = connection.read();
     ASSERT_TRUE(misdirected);
     EXPECT_EQ(misdirected->result_int(), 421u);
@@ -166,6 +185,33 @@ TEST_F(OpenApiContract, ErrorAnswersConformToTheirDocumentedSchemas) {
   EXPECT_EQ(missing->result_int(), 404u);
   expect_conforms(*documented(doc_.at("paths").at("/health").at("get").as_object(), 404), missing->body(),
                   "404");
+}
+
+// The body and condition errors of the route that takes a body, each against what PUT documents for it.
+TEST_F(OpenApiContract, BodyAndConditionErrorsConformToTheirDocumentedSchemas) {
+  const auto& put = doc_.at("paths").at("/settings/{key}").at("put").as_object();
+  auto send = [&](std::string_view body, std::string headers) {
+    Connection connection(port_);
+    headers += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    connection.send(request(port_, "PUT", "/settings/contract-errors", headers) + std::string(body));
+    return connection.read();
+  };
+  struct Case {
+    std::string body, headers;
+    unsigned status;
+  };
+  std::string json = "Content-Type: application/json\r\n";
+  for (const auto& c :
+       {Case{R"({"value":1})", "Content-Type: text/plain\r\n", 415}, Case{R"({"value":)", json, 400},
+        Case{R"({"valu":1})", json, 422}, Case{R"({"value":1})", json + "If-Match: \"424242\"\r\n", 412},
+        Case{"{\"value\":\"" + std::string(1100000, 'x') + "\"}", json, 413}}) {
+    auto response = send(c.body, c.headers);
+    ASSERT_TRUE(response) << c.status;
+    EXPECT_EQ(response->result_int(), c.status);
+    const auto* documented_answer = documented(put, c.status);
+    ASSERT_NE(documented_answer, nullptr) << c.status << " is not documented on PUT";
+    expect_conforms(*documented_answer, response->body(), "PUT -> " + std::to_string(c.status));
+  }
 }
 
 TEST_F(OpenApiContract, UnauthorizedAnswerConformsWhenATokenIsRequired) {
