@@ -27,6 +27,8 @@ Environment:
   BACKEND_ALLOWED_HOSTS        extra Host header values to accept, comma-separated
   BACKEND_ALLOWED_ORIGINS      extra CORS origins to allow, comma-separated
   BACKEND_TOKEN                if set, every request needs "Authorization: Bearer <token>"
+  BACKEND_MAX_CONNECTIONS      cap on open connections (default: derived from the
+                               descriptor limit, at most 4096; 512 on Windows)
 
 Stdin: the line "shutdown" starts a graceful shutdown, as SIGINT and SIGTERM do.
 Exit codes: 0 clean shutdown, 1 runtime error, 2 invalid configuration,

@@ -23,13 +23,16 @@ Session::Session(tcp::socket socket, ConnectionContext& context)
       input_(limits::kReadBufferBytes),
       protocol_(context.router, context.date, context.log) {
   registry_handle_ = context_.sessions.add(this);
+  ++context_.open_connections;
 }
 
 Session::~Session() {
+  force_close();
   context_.sessions.remove(registry_handle_);
 }
 
 void Session::start() {
+  context_.refresh_now();
   error_code ignored;
   // Small responses must leave at once, not wait for Nagle's algorithm to coalesce them.
   socket_.set_option(tcp::no_delay(true), ignored);
@@ -40,6 +43,7 @@ void Session::start() {
 void Session::enter(Phase phase, std::chrono::steady_clock::duration timeout) {
   phase_ = phase;
   deadline_ = context_.coarse_now + timeout;
+  context_.deadlines.arm(deadline_);
 }
 
 //------------------------------------------------------------------------------
@@ -57,6 +61,7 @@ void Session::read() {
 
 void Session::on_read(const error_code& ec, std::size_t bytes) {
   if (phase_ == Phase::closed) return;
+  context_.refresh_now();
   if (ec) {
     // EOF or reset: the client is gone, and a partial request dies with it.
     if (ec != net::error::eof && ec != net::error::operation_aborted &&
@@ -98,6 +103,7 @@ void Session::write() {
 void Session::on_write(const error_code& ec) {
   if (phase_ == Phase::closed) return;
   if (ec) return force_close();
+  context_.refresh_now();
   output_.clear();
   if (protocol_.closing()) return linger();
   if (protocol_.in_message()) enter(Phase::reading, limits::kRequestReadTimeout);
@@ -134,12 +140,30 @@ void Session::discard_until_eof() {
                           });
 }
 
-void Session::check_deadline(std::chrono::steady_clock::time_point now) {
-  if (phase_ == Phase::closed || now < deadline_) return;
+std::optional<std::chrono::steady_clock::time_point> Session::check_deadline(
+    std::chrono::steady_clock::time_point now) {
+  if (phase_ == Phase::closed) return std::nullopt;
+  if (now < deadline_) return deadline_;
   if (phase_ != Phase::idle && phase_ != Phase::lingering && context_.log.enabled(LogLevel::debug)) {
     context_.log.debug("closing a connection whose deadline passed");
   }
   force_close();
+  return std::nullopt;
+}
+
+Session::Expendability Session::expendability() const {
+  switch (phase_) {
+    case Phase::idle:
+      return protocol_.in_message() ? Expendability::reading : Expendability::idle;
+    case Phase::lingering:
+      return Expendability::lingering;
+    case Phase::reading:
+      return Expendability::reading;
+    case Phase::writing:
+    case Phase::closed:
+      return Expendability::never;
+  }
+  return Expendability::never;
 }
 
 bool Session::drain() {
@@ -153,6 +177,8 @@ bool Session::drain() {
 void Session::force_close() {
   if (phase_ == Phase::closed) return;
   phase_ = Phase::closed;
+  // With no connection open, nothing is due: the server sleeps until the next event.
+  if (--context_.open_connections == 0) context_.deadlines.disarm();
   error_code ignored;
   socket_.close(ignored);
 }

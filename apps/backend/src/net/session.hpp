@@ -21,8 +21,16 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   void start();
-  // Called by the sweep: closes the connection if its deadline has passed.
-  void check_deadline(std::chrono::steady_clock::time_point now);
+  // Called by the sweep: closes the connection if its deadline has passed; otherwise returns the deadline.
+  std::optional<std::chrono::steady_clock::time_point> check_deadline(
+      std::chrono::steady_clock::time_point now);
+
+  // Admission at the cap: how little closing this connection would cost, cheapest first. A request in
+  // flight is never closed to make room.
+  enum class Expendability { idle, lingering, reading, never };
+  Expendability expendability() const;
+  // Within one class, the earliest deadline marks the longest idle or the oldest request.
+  std::chrono::steady_clock::time_point deadline() const { return deadline_; }
   // Shutdown: an idle connection closes now; one with a request in flight finishes it first.
   bool drain();  // true when the connection is closed now
   void force_close();
