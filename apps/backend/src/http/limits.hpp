@@ -47,6 +47,19 @@ inline constexpr std::size_t kMinConnections = 16;
 inline constexpr std::size_t kMaxConnectionsCeiling = 4096;
 inline constexpr std::size_t kMaxConnectionsFixed = 512;
 
+// Server-sent event streams (events/). A stream is not subject to the request read deadline nor the idle
+// timeout; only a writer stuck past kWriteTimeout, or a queue over its bound, ends it.
+// Each stream queues at most this many events, or bytes, not yet written; a subscriber that falls further
+// behind is disconnected (it resumes with Last-Event-ID), so a reader that stops never grows our memory.
+inline constexpr std::size_t kMaxStreamQueuedEvents = 256;
+inline constexpr std::size_t kMaxStreamQueuedBytes = 1024 * 1024;
+// A ": ping" comment after this long without a write shows an idle stream is alive (proxies, dead peers).
+inline constexpr std::chrono::seconds kStreamHeartbeatInterval{15};
+// Sent once as "retry:": how long a client waits before it reconnects.
+inline constexpr std::chrono::milliseconds kStreamRetryDelay{1000};
+// On shutdown a stream is ended at once; its last chunk gets this long to leave before the socket closes.
+inline constexpr std::chrono::milliseconds kStreamEndTimeout{500};
+
 // A stdin control line longer than this is discarded with a warning.
 inline constexpr std::size_t kMaxControlLineBytes = 256;
 

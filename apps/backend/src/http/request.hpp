@@ -23,6 +23,7 @@ struct Request {
   std::string authorization;
   unsigned authorization_count = 0;
   std::string access_control_request_method;
+  std::string last_event_id;  // an event stream resumes after it (WHATWG HTML §9.2.4)
 
   void clear() {
     method = boost::beast::http::verb::unknown;
@@ -36,6 +37,7 @@ struct Request {
     authorization.clear();
     authorization_count = 0;
     access_control_request_method.clear();
+    last_event_id.clear();
   }
 };
 

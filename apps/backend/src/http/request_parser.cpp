@@ -1,5 +1,6 @@
 #include "http/request_parser.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cctype>
 
@@ -61,7 +62,8 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
   ec = http::error::bad_method;
 }
 
-void RequestParser::on_field_impl(http::field name, string_view, string_view value, error_code& ec) {
+void RequestParser::on_field_impl(http::field name, string_view name_text, string_view value,
+                                  error_code& ec) {
   if (++field_count_ > limits::kMaxHeaderCount) return reject(HttpError::header_fields_too_large, ec);
   switch (name) {
     case http::field::host:
@@ -90,6 +92,11 @@ void RequestParser::on_field_impl(http::field name, string_view, string_view val
           value.find_first_not_of("0123456789") != string_view::npos) {
         return reject(HttpError::bad_request, ec);
       }
+      break;
+    case http::field::unknown:
+      // Beast has no enumerator for it.
+      if (boost::beast::iequals(name_text, "Last-Event-ID"))
+        request_.last_event_id.assign(value.data(), value.size());
       break;
     default:
       break;

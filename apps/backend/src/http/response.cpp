@@ -29,7 +29,11 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
   out += reason_phrase(response.status);
   out += "\r\nDate: ";
   out += options.date;
-  if (response.status != 204) {
+  if (response.stream) {
+    // HTTP/1.0 has no chunked coding: the stream ends when the connection closes (options.close).
+    out += "\r\nContent-Type: text/event-stream";
+    if (options.request_version != 10) out += "\r\nTransfer-Encoding: chunked";
+  } else if (response.status != 204) {
     out += "\r\nContent-Type: application/json\r\nContent-Length: ";
     append_number(out, response.body.size());
   }

@@ -11,8 +11,10 @@ namespace {
 namespace http = boost::beast::http;
 
 constexpr std::string_view kGetHead = "GET, HEAD, OPTIONS";
-enum class RouteId { health, openapi };
-constexpr std::array<RouteInfo, 2> kRoutes{{{"/health", kGetHead}, {"/openapi.json", kGetHead}}};
+enum class RouteId { health, openapi, events };
+// /events is here until the typed route table takes it: its handler only asks for a stream.
+constexpr std::array<RouteInfo, 3> kRoutes{
+    {{"/health", kGetHead}, {"/openapi.json", kGetHead}, {"/events", kGetHead}}};
 
 std::string_view path_of(std::string_view target) {
   return target.substr(0, target.find('?'));
@@ -91,6 +93,10 @@ void Router::handle(const Request& request, Response& response,
     }
     case RouteId::openapi:
       response.body = openapi_document();
+      return;
+    case RouteId::events:
+      // The session turns the connection into a stream registered with the EventHub (events/).
+      response.stream = true;
       return;
   }
 }

@@ -1,13 +1,14 @@
 #pragma once
 // What every connection shares with the server: the router, the clocks, the log, the registry of live
 // connections (walked to enforce deadlines, to pick a connection to close at the cap, and to drain on
-// shutdown), and the one timer that enforces every deadline.
+// shutdown), the one timer that enforces every deadline, and the hub of live event streams.
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <list>
 
+#include "events/event_hub.hpp"
 #include "http/date_cache.hpp"
 #include "http/router.hpp"
 #include "log/logger.hpp"
@@ -56,6 +57,7 @@ struct ConnectionContext {
   DateCache date;
   SessionRegistry sessions;
   DeadlineTimer deadlines;
+  EventHub events;
   std::chrono::steady_clock::time_point coarse_now = std::chrono::steady_clock::now();
   // Connections whose socket is still open: a closed one may wait a moment for its handlers to finish, but
   // its descriptor is already free.

@@ -156,11 +156,19 @@ TEST_F(RouterTest, TokenIsRequiredWhenConfiguredButNotForPreflights) {
   EXPECT_EQ(handle(preflight, &guarded).status, 204u);
 }
 
-TEST(RouterRoutes, ListsHealthAndOpenApi) {
+TEST(RouterRoutes, ListsHealthOpenApiAndEvents) {
   auto routes = Router::routes();
-  ASSERT_EQ(routes.size(), 2u);
+  ASSERT_EQ(routes.size(), 3u);
   EXPECT_EQ(routes[0].path, "/health");
   EXPECT_EQ(routes[1].path, "/openapi.json");
+  EXPECT_EQ(routes[2].path, "/events");
+}
+
+TEST_F(RouterTest, EventsAsksForAStreamAndHeadOmitsIt) {
+  auto response = handle(get("/events"));
+  EXPECT_EQ(response.status, 200u);
+  EXPECT_TRUE(response.stream);
+  EXPECT_TRUE(handle(get("/events", http::verb::head)).omit_body);
 }
 
 }  // namespace

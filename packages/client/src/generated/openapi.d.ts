@@ -60,6 +60,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent event stream of changes
+         * @description A text/event-stream (WHATWG HTML §9.2), chunked on HTTP/1.1 and close-delimited on HTTP/1.0. It starts with `retry:`, then replays the events after `Last-Event-ID` if sent, then carries each event the moment it is published (`id: <revision>`, `event: <name>`, `data: <JSON>`). A `: ping` comment is sent after 15 s without a write. A reader that falls more than 256 events or 1 MiB behind is disconnected and resumes with `Last-Event-ID`. On shutdown the stream ends with the last chunk. Auth and CORS are as for every route.
+         */
+        get: operations["getEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight for /events
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers, so the browser blocks the real request. A preflight (an OPTIONS request with `Origin` and `Access-Control-Request-Method`) never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token like GET.
+         */
+        options: operations["optionsEvents"];
+        /**
+         * Stream headers without a stream
+         * @description The headers of GET /events with an empty body; no stream is opened.
+         */
+        head: operations["headEvents"];
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -479,6 +507,108 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The OpenAPI document's headers. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestHead"];
+            401: components["responses"]["UnauthorizedHead"];
+            403: components["responses"]["ForbiddenHead"];
+            404: components["responses"]["NotFoundHead"];
+            405: components["responses"]["MethodNotAllowedHead"];
+            421: components["responses"]["MisdirectedRequestHead"];
+            default: components["responses"]["OtherErrorHead"];
+        };
+    };
+    getEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: the stream replays what followed it. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            421: components["responses"]["MisdirectedRequest"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    optionsEvents: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The origin of the page that wants to make the request. */
+                Origin: components["parameters"]["Origin"];
+                /** @description The method of the real request. */
+                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
+                /** @description The non-simple headers of the real request, comma-separated, e.g. `authorization`. */
+                "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preflight is answered, with the CORS headers for the allowed Origin. An OPTIONS request that is not a preflight gets 204 with `Allow` only. */
+            204: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description The methods the route allows. */
+                    "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
+                    /** @description The request headers a cross-origin request may send. */
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type";
+                    /** @description How many seconds the browser may cache this preflight. */
+                    "Access-Control-Max-Age"?: number;
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            421: components["responses"]["MisdirectedRequest"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    headEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream would open. */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
