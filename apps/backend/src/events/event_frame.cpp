@@ -3,7 +3,7 @@
 #include <array>
 #include <charconv>
 
-namespace backend {
+namespace backend::events {
 namespace {
 
 void append_number(std::string& out, std::uint64_t value, int base = 10) {
@@ -80,4 +80,4 @@ const EventFramePtr& end_of_stream_frame() {
   return frame;
 }
 
-}  // namespace backend
+}  // namespace backend::events

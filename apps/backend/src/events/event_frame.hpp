@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace backend {
+namespace backend::events {
 
 struct EventFrame {
   std::string bytes;  // the chunk: size line, payload, CRLF
@@ -34,4 +34,4 @@ EventFramePtr make_retry_frame(std::chrono::milliseconds delay);
 // The last chunk, "0\r\n\r\n": the clean end of a chunked body. Its payload is empty.
 const EventFramePtr& end_of_stream_frame();
 
-}  // namespace backend
+}  // namespace backend::events

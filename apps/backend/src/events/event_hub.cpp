@@ -2,7 +2,7 @@
 
 #include "http/limits.hpp"
 
-namespace backend {
+namespace backend::events {
 
 void EventHub::publish(std::uint64_t id, std::string_view name, std::string_view data_json) {
   if (sinks_.empty()) return;
@@ -24,4 +24,4 @@ std::vector<EventFramePtr> EventHub::opening_frames(std::string_view last_event_
   return frames;
 }
 
-}  // namespace backend
+}  // namespace backend::events

@@ -13,7 +13,7 @@
 
 #include "events/event_frame.hpp"
 
-namespace backend {
+namespace backend::events {
 
 // What a stream does with a published frame: queue it and write it (net/session.cpp).
 class EventSink {
@@ -55,4 +55,4 @@ class EventHub {
   ReplaySource replay_;
 };
 
-}  // namespace backend
+}  // namespace backend::events

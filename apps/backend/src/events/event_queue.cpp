@@ -1,6 +1,6 @@
 #include "events/event_queue.hpp"
 
-namespace backend {
+namespace backend::events {
 
 bool EventQueue::push(EventFramePtr frame) {
   std::size_t size = frame->bytes.size();
@@ -17,4 +17,4 @@ void EventQueue::pop(std::size_t count) {
   }
 }
 
-}  // namespace backend
+}  // namespace backend::events

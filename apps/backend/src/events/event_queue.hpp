@@ -7,7 +7,7 @@
 
 #include "events/event_frame.hpp"
 
-namespace backend {
+namespace backend::events {
 
 class EventQueue {
  public:
@@ -30,4 +30,4 @@ class EventQueue {
   std::size_t max_bytes_;
 };
 
-}  // namespace backend
+}  // namespace backend::events

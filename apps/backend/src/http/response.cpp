@@ -19,6 +19,7 @@ void set_error(Response& response, HttpError error) {
   const auto& e = info(error);
   response.status = e.status;
   response.body = e.body;
+  response.body_is_owned = false;
   response.close = closes_connection(error);
 }
 
@@ -29,13 +30,16 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
   out += reason_phrase(response.status);
   out += "\r\nDate: ";
   out += options.date;
+  auto body = response.payload();
   if (response.stream) {
     // HTTP/1.0 has no chunked coding: the stream ends when the connection closes (options.close).
     out += "\r\nContent-Type: text/event-stream";
     if (options.request_version != 10) out += "\r\nTransfer-Encoding: chunked";
   } else if (response.status != 204) {
-    out += "\r\nContent-Type: application/json\r\nContent-Length: ";
-    append_number(out, response.body.size());
+    out += "\r\nContent-Type: ";
+    out += response.content_type;
+    out += "\r\nContent-Length: ";
+    append_number(out, body.size());
   }
   out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff";
   if (!response.allow.empty()) {
@@ -60,8 +64,10 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
   } else if (options.request_version == 10) {
     out += "\r\nConnection: keep-alive";
   }
-  out += "\r\n\r\n";
-  if (!response.omit_body) out += response.body;
+  out += "\r\n";
+  out += response.headers;
+  out += "\r\n";
+  if (!response.omit_body) out += body;
 }
 
 }  // namespace backend

@@ -11,7 +11,11 @@ namespace backend {
 
 struct Response {
   unsigned status = 200;
-  std::string_view body;         // static data, or `scratch` for a generated document
+  std::string_view body;   // static data, or `scratch` for a generated document
+  std::string owned_body;  // a body built for this answer, used when body_is_owned
+  bool body_is_owned = false;
+  std::string_view content_type = "application/json";
+  std::string headers;           // extra header lines, each "Name: value\r\n" (ETag)
   std::string_view allow;        // non-empty: an Allow header (405 and OPTIONS)
   std::string_view cors_origin;  // non-empty: the allowed Origin, echoed back with Vary: Origin
   bool cors_preflight = false;   // adds the Access-Control-Allow-Methods/-Headers/-Max-Age answers
@@ -22,6 +26,8 @@ struct Response {
   // text/event-stream, chunked on HTTP/1.1, close-delimited on HTTP/1.0. The session then registers it with
   // the EventHub, which sends the retry delay and the replayed events first. Ignored for HEAD.
   bool stream = false;
+
+  std::string_view payload() const { return body_is_owned ? std::string_view(owned_body) : body; }
 
   // Room for documents built per request (the health document), so building one allocates nothing.
   std::array<char, 256> scratch{};

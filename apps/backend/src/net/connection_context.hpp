@@ -57,7 +57,7 @@ struct ConnectionContext {
   DateCache date;
   SessionRegistry sessions;
   DeadlineTimer deadlines;
-  EventHub events;
+  events::EventHub hub;
   std::chrono::steady_clock::time_point coarse_now = std::chrono::steady_clock::now();
   // Connections whose socket is still open: a closed one may wait a moment for its handlers to finish, but
   // its descriptor is already free.

@@ -81,6 +81,8 @@ void Session::process() {
                                        limits::kMaxPendingOutputBytes, context_.draining);
   input_.consume(used);
   if (protocol_.stream_started()) return start_stream();
+  // A handler answers later: the answer wakes this connection, and keeps it alive until then.
+  protocol_.on_answer([self = shared_from_this()] { self->on_answer(); });
   // The read deadline is re-armed for every message: a client trickling bytes is cut off (slowloris).
   if (protocol_.in_message() && protocol_.messages_started() != started) {
     enter(Phase::reading, limits::kRequestReadTimeout);
@@ -90,9 +92,19 @@ void Session::process() {
 
 void Session::after_output() {
   if (!output_.empty()) return write();
+  // No further request is read until the pending answer is written.
+  if (protocol_.awaiting()) return enter(Phase::handling, limits::kHandlerTimeout);
   if (protocol_.closing() || (context_.draining && !protocol_.in_message())) return linger();
   if (!protocol_.in_message()) enter(Phase::idle, limits::kKeepAliveIdleTimeout);
   read();
+}
+
+// A write in progress picks the answer up when it completes (on_write processes again).
+void Session::on_answer() {
+  if (phase_ != Phase::handling) return;
+  // The answer comes from outside this connection's I/O: the deadlines armed next need a fresh clock.
+  context_.refresh_now();
+  process();
 }
 
 void Session::write() {
@@ -147,7 +159,7 @@ std::optional<std::chrono::steady_clock::time_point> Session::check_deadline(
   if (now < deadline_) return deadline_;
   if (phase_ == Phase::streaming && !stream_->writing && !stream_->ending) {
     // Quiet for a heartbeat interval: a comment shows the client (and any proxy) the stream is alive.
-    static const EventFramePtr ping = make_comment_frame("ping");
+    static const events::EventFramePtr ping = events::make_comment_frame("ping");
     deliver(ping);
     return phase_ == Phase::closed ? std::nullopt : std::optional(deadline_);
   }
@@ -166,6 +178,7 @@ Session::Expendability Session::expendability() const {
       return Expendability::lingering;
     case Phase::reading:
       return Expendability::reading;
+    case Phase::handling:
     case Phase::writing:
     case Phase::streaming:
     case Phase::closed:
@@ -209,11 +222,11 @@ void Session::start_stream() {
   stream_->chunked = request.version != 10;
   // The retry delay and the replayed events follow the header in the first write. They were formatted for
   // this stream alone, so they are copied rather than queued, and the queue's bound is for live events.
-  for (const auto& frame : context_.events.opening_frames(request.last_event_id)) {
+  for (const auto& frame : context_.hub.opening_frames(request.last_event_id)) {
     output_ += stream_->chunked ? frame->chunked() : frame->payload();
     if (frame->id > stream_->last_id) stream_->last_id = frame->id;
   }
-  stream_->handle = context_.events.subscribe(*this);
+  stream_->handle = context_.hub.subscribe(*this);
   stream_->subscribed = true;
   phase_ = Phase::streaming;
   input_.clear();  // whatever was pipelined behind the stream's request is never answered
@@ -233,7 +246,7 @@ void Session::stream_read() {
                           });
 }
 
-void Session::deliver(const EventFramePtr& frame) {
+void Session::deliver(const events::EventFramePtr& frame) {
   if (phase_ != Phase::streaming || stream_->ending) return;
   // Replayed already: the store's change may be published after the replay that included it.
   if (frame->id != 0 && frame->id <= stream_->last_id) return;
@@ -287,7 +300,7 @@ void Session::end_stream() {
   if (!stream_ || stream_->ending || phase_ != Phase::streaming) return;
   unsubscribe();
   stream_->ending = true;
-  if (stream_->chunked && !stream_->queue.push(end_of_stream_frame())) return force_close();
+  if (stream_->chunked && !stream_->queue.push(events::end_of_stream_frame())) return force_close();
   enter(Phase::streaming, limits::kStreamEndTimeout);
   stream_write();
 }
@@ -295,7 +308,7 @@ void Session::end_stream() {
 void Session::unsubscribe() {
   if (stream_ && stream_->subscribed) {
     stream_->subscribed = false;
-    context_.events.unsubscribe(stream_->handle);
+    context_.hub.unsubscribe(stream_->handle);
   }
 }
 

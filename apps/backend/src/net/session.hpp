@@ -20,7 +20,7 @@
 
 namespace backend {
 
-class Session : public std::enable_shared_from_this<Session>, public EventSink {
+class Session : public std::enable_shared_from_this<Session>, public events::EventSink {
  public:
   Session(boost::asio::ip::tcp::socket socket, ConnectionContext& context);
   ~Session();
@@ -44,15 +44,15 @@ class Session : public std::enable_shared_from_this<Session>, public EventSink {
   void force_close();
 
   // EventSink: a published event, queued and written at once.
-  void deliver(const EventFramePtr& frame) override;
+  void deliver(const events::EventFramePtr& frame) override;
 
  private:
-  enum class Phase { idle, reading, writing, lingering, streaming, closed };
+  enum class Phase { idle, reading, handling, writing, lingering, streaming, closed };
 
   // What only an event stream needs, allocated when the connection becomes one.
   struct Stream {
-    EventQueue queue;
-    EventHub::Handle handle;
+    events::EventQueue queue;
+    events::EventHub::Handle handle;
     bool subscribed = false;
     bool chunked = true;  // HTTP/1.1; HTTP/1.0 is close-delimited
     bool writing = false;
@@ -66,6 +66,7 @@ class Session : public std::enable_shared_from_this<Session>, public EventSink {
   void read();
   void on_read(const boost::system::error_code& ec, std::size_t bytes);
   void process();
+  void on_answer();
   void write();
   void on_write(const boost::system::error_code& ec);
   void after_output();

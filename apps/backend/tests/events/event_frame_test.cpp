@@ -4,7 +4,7 @@
 
 #include "events/event_queue.hpp"
 
-namespace backend {
+namespace backend::events {
 namespace {
 
 TEST(EventFrame, IsOneChunkHoldingTheWhatwgFields) {
@@ -48,4 +48,4 @@ TEST(EventQueue, RefusesWhatWouldTakeItPastEitherBound) {
 }
 
 }  // namespace
-}  // namespace backend
+}  // namespace backend::events

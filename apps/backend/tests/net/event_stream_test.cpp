@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "app/route_table.hpp"
 #include "http/router.hpp"
 #include "log/logger.hpp"
 #include "net/connection_context.hpp"
@@ -89,7 +90,8 @@ class EventStreams : public ::testing::Test {
   void SetUp() override {
     ASSERT_FALSE(listener_.open({boost::asio::ip::make_address("127.0.0.1"), 0}));
     port_ = listener_.local_endpoint().port();
-    router_.emplace(AccessPolicy(port_, {}, {}, ""), "test", std::chrono::steady_clock::now());
+    router_.emplace(AccessPolicy(port_, {}, {}, ""), app::route_table(), "test",
+                    std::chrono::steady_clock::now());
     context_.emplace(*router_, log_, io_.get_executor(), 64);
     listener_.start(*context_);
     thread_ = std::thread([this] { io_.run(); });
@@ -112,7 +114,7 @@ class EventStreams : public ::testing::Test {
     return client;
   }
   std::size_t streams() {
-    return run([this] { return context_->events.size(); });
+    return run([this] { return context_->hub.size(); });
   }
 
   boost::asio::io_context io_;
@@ -130,7 +132,7 @@ TEST_F(EventStreams, APublishedEventReachesEveryStreamAtOnce) {
   auto b = subscribe();
   auto c = subscribe();
   ASSERT_EQ(streams(), 3u);
-  run([this] { context_->events.publish(7, "settings.changed", R"({"key":"k","value":1,"revision":7})"); });
+  run([this] { context_->hub.publish(7, "settings.changed", R"({"key":"k","value":1,"revision":7})"); });
   std::string chunk =
       "id: 7\nevent: settings.changed\ndata: {\"key\":\"k\",\"value\":1,\"revision\":7}\n\n\r\n";
   for (auto* client : {a.get(), b.get(), c.get()})
@@ -139,7 +141,7 @@ TEST_F(EventStreams, APublishedEventReachesEveryStreamAtOnce) {
 
 TEST_F(EventStreams, AResumingStreamGetsTheReplayFirstAndNoEventTwice) {
   run([this] {
-    context_->events.set_replay_source([](std::string_view last, std::vector<ReplayedEvent>& out) {
+    context_->hub.set_replay_source([](std::string_view last, std::vector<events::ReplayedEvent>& out) {
       if (last == "4") {
         out.push_back({5, "settings.deleted", R"({"key":"a","revision":5})"});
         out.push_back({6, "settings.cleared", R"({"revision":6})"});
@@ -152,8 +154,8 @@ TEST_F(EventStreams, AResumingStreamGetsTheReplayFirstAndNoEventTwice) {
   EXPECT_LT(client->received.find("id: 5\n"), client->received.find("id: 6\n"));
   // The store may publish a change the replay already held: it is skipped.
   run([this] {
-    context_->events.publish(6, "settings.cleared", R"({"revision":6})");
-    context_->events.publish(8, "settings.cleared", R"({"revision":8})");
+    context_->hub.publish(6, "settings.cleared", R"({"revision":6})");
+    context_->hub.publish(8, "settings.cleared", R"({"revision":8})");
   });
   EXPECT_TRUE(client->read_until("id: 8\n"));
   auto first_six = client->received.find("id: 6\n");
@@ -172,7 +174,7 @@ TEST_F(EventStreams, AReaderThatFallsBehindIsDisconnectedWithoutSlowingTheOthers
     for (int i = 1; i <= kEvents; i += kBatch) {
       run([&, i] {
         for (int j = i; j < i + kBatch; ++j)
-          context_->events.publish(static_cast<std::uint64_t>(j), "settings.changed", data);
+          context_->hub.publish(static_cast<std::uint64_t>(j), "settings.changed", data);
       });
       std::this_thread::sleep_for(1ms);
     }

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Liveness and basic facts
-         * @description Tells that the backend is up, with the app name, the current time and the uptime. Never cached.
+         * @description Tells that the backend is up, with the app name, the current time and the uptime.
          */
         get: operations["getHealth"];
         put?: never;
@@ -21,12 +21,12 @@ export interface paths {
         delete?: never;
         /**
          * CORS preflight for /health
-         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers, so the browser blocks the real request. A preflight (an OPTIONS request with `Origin` and `Access-Control-Request-Method`) never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token like GET.
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
          */
         options: operations["optionsHealth"];
         /**
-         * Liveness without a body
-         * @description Same status and headers as GET, without a body. Error answers to HEAD carry no body either.
+         * Liveness and basic facts (headers only)
+         * @description The same status and headers as GET, without a body. Tells that the backend is up, with the app name, the current time and the uptime.
          */
         head: operations["headHealth"];
         patch?: never;
@@ -40,23 +40,23 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * This OpenAPI document
-         * @description The OpenAPI 3.1 document that describes this API, as embedded in the binary at build time.
+         * This API's OpenAPI 3.1 document
+         * @description The document generated from the route table; `backend --openapi` prints the same.
          */
-        get: operations["getOpenApi"];
+        get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
         delete?: never;
         /**
          * CORS preflight for /openapi.json
-         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers, so the browser blocks the real request. A preflight (an OPTIONS request with `Origin` and `Access-Control-Request-Method`) never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token like GET.
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
          */
-        options: operations["optionsOpenApi"];
+        options: operations["optionsOpenapiJson"];
         /**
-         * This OpenAPI document's headers
-         * @description Same status and headers as GET, without a body. Error answers to HEAD carry no body either.
+         * This API's OpenAPI 3.1 document (headers only)
+         * @description The same status and headers as GET, without a body. The document generated from the route table; `backend --openapi` prints the same.
          */
-        head: operations["headOpenApi"];
+        head: operations["headOpenApiDocument"];
         patch?: never;
         trace?: never;
     };
@@ -68,8 +68,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-sent event stream of changes
-         * @description A text/event-stream (WHATWG HTML §9.2), chunked on HTTP/1.1 and close-delimited on HTTP/1.0. It starts with `retry:`, then replays the events after `Last-Event-ID` if sent, then carries each event the moment it is published (`id: <revision>`, `event: <name>`, `data: <JSON>`). A `: ping` comment is sent after 15 s without a write. A reader that falls more than 256 events or 1 MiB behind is disconnected and resumes with `Last-Event-ID`. On shutdown the stream ends with the last chunk. Auth and CORS are as for every route.
+         * Subscribe to changes
+         * @description A server-sent event stream (chunked on HTTP/1.1, close-delimited on HTTP/1.0). It starts with `retry: 1000`, replays the changes after `Last-Event-ID` (or sends `resync` first when it cannot), then writes each change the moment it is made. A `: ping` comment follows 15 s without a write. A reader more than 256 events or 1 MiB behind is disconnected and resumes with `Last-Event-ID`. On shutdown the stream ends with the last chunk.
          */
         get: operations["getEvents"];
         put?: never;
@@ -77,12 +77,12 @@ export interface paths {
         delete?: never;
         /**
          * CORS preflight for /events
-         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers, so the browser blocks the real request. A preflight (an OPTIONS request with `Origin` and `Access-Control-Request-Method`) never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token like GET.
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
          */
         options: operations["optionsEvents"];
         /**
-         * Stream headers without a stream
-         * @description The headers of GET /events with an empty body; no stream is opened.
+         * Subscribe to changes (headers only)
+         * @description The same status and headers as GET, without a body. A server-sent event stream (chunked on HTTP/1.1, close-delimited on HTTP/1.0). It starts with `retry: 1000`, replays the changes after `Last-Event-ID` (or sends `resync` first when it cannot), then writes each change the moment it is made. A `: ping` comment follows 15 s without a write. A reader more than 256 events or 1 MiB behind is disconnected and resumes with `Last-Event-ID`. On shutdown the stream ends with the last chunk.
          */
         head: operations["headEvents"];
         patch?: never;
@@ -92,34 +92,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The answer of GET /health. */
+        /** @description The answer of GET /health: `status` is always `ok`, `app` the app's name, `timestamp` the wall-clock time in milliseconds since the Unix epoch, `uptime` the seconds since start (monotonic clock). */
         Health: {
-            /**
-             * @description Always `ok` when the backend answers.
-             * @constant
-             */
-            status: "ok";
-            /** @description The app name from packages/shared/app.json. */
+            status: string;
             app: string;
-            /**
-             * Format: int64
-             * @description The backend's clock, in milliseconds since the Unix epoch.
-             */
             timestamp: number;
-            /** @description Seconds since the backend started. */
             uptime: number;
         };
-        /** @description The body of every error answer. */
-        Error: {
-            error: components["schemas"]["ErrorCode"];
-            /** @description Human-readable text; not meant to be parsed. */
-            message: string;
-        };
-        /**
-         * @description Machine-readable error code; each goes with one HTTP status.
-         * @enum {string}
-         */
-        ErrorCode: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "misdirected_request" | "payload_too_large" | "uri_too_long" | "header_fields_too_large" | "service_unavailable" | "http_version_not_supported";
         /** @description An OpenAPI 3.1 document (this one). */
         OpenApiDocument: {
             openapi: string;
@@ -127,17 +106,39 @@ export interface components {
                 title: string;
                 version: string;
             };
-            paths: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
-            };
-        } & {
-            [key: string]: unknown;
+            paths: Record<string, never>;
         };
+        /** @description `settings.changed`: a setting was written; its `value` as stored, and the change's `revision` (also the event's id). */
+        SettingChanged: {
+            key: string;
+            /** @description Any JSON value: null, a boolean, a number, a string, an array or an object. */
+            value: unknown;
+            revision: number;
+        };
+        /** @description `settings.deleted`: a setting was deleted. */
+        SettingDeleted: {
+            key: string;
+            revision: number;
+        };
+        /** @description `settings.cleared`: every setting was deleted. */
+        SettingsCleared: {
+            revision: number;
+        };
+        /** @description `resync`: the stream cannot replay from the Last-Event-ID sent; refetch GET /settings. `revision` is the store's current revision. */
+        Resync: {
+            revision: number;
+        };
+        /** @description The body of every error answer. `error` is machine-readable and goes with one HTTP status; `message` is for people. `pointer` (RFC 6901) names the member at fault when a body has the wrong shape (422). */
+        Error: {
+            error: components["schemas"]["HttpError"];
+            message: string;
+            pointer?: string;
+        };
+        /** @enum {string} */
+        HttpError: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "misdirected_request" | "header_fields_too_large" | "service_unavailable" | "http_version_not_supported" | "precondition_failed" | "unsupported_media_type" | "unprocessable_content" | "storage_unavailable";
     };
     responses: {
-        /** @description The request is malformed (400). */
+        /** @description The request is malformed or its framing is ambiguous. (400) */
         BadRequest: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -147,13 +148,13 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "bad_request",
-                 *       "message": "The request is malformed (400)."
+                 *       "message": "The request is malformed or its framing is ambiguous."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request is malformed (400). No body. */
+        /** @description The request is malformed or its framing is ambiguous. (400). No body. */
         BadRequestHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -161,35 +162,31 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The backend runs with a token and the request lacks `Authorization: Bearer <token>` or has a wrong one (401). */
+        /** @description This backend requires the header Authorization: Bearer <token>. (401) */
         Unauthorized: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
-                /** @description The scheme to use. */
-                "WWW-Authenticate"?: "Bearer";
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
                  *       "error": "unauthorized",
-                 *       "message": "The backend runs with a token and the request lacks `Authorization: Bearer <token>` or has a wrong one (401)."
+                 *       "message": "This backend requires the header Authorization: Bearer <token>."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The backend runs with a token and the request lacks `Authorization: Bearer <token>` or has a wrong one (401). No body. */
+        /** @description This backend requires the header Authorization: Bearer <token>. (401). No body. */
         UnauthorizedHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
-                /** @description The scheme to use. */
-                "WWW-Authenticate"?: "Bearer";
                 [name: string]: unknown;
             };
             content?: never;
         };
-        /** @description The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it. */
+        /** @description Requests from this Origin are not allowed. (403) */
         Forbidden: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -199,13 +196,13 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "forbidden",
-                 *       "message": "The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it."
+                 *       "message": "Requests from this Origin are not allowed."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it. No body. */
+        /** @description Requests from this Origin are not allowed. (403). No body. */
         ForbiddenHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -213,7 +210,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description No route has this path (404). */
+        /** @description No route matches the request path. (404) */
         NotFound: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -223,13 +220,13 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "not_found",
-                 *       "message": "No route has this path (404)."
+                 *       "message": "No route matches the request path."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No route has this path (404). No body. */
+        /** @description No route matches the request path. (404). No body. */
         NotFoundHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -237,33 +234,31 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The path exists but not with this method (405). `Allow` lists the methods it has. */
+        /** @description The route does not support this method; see the Allow header. (405) */
         MethodNotAllowed: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
-                Allow: components["headers"]["Allow"];
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
                  *       "error": "method_not_allowed",
-                 *       "message": "The path exists but not with this method (405). `Allow` lists the methods it has."
+                 *       "message": "The route does not support this method; see the Allow header."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The path exists but not with this method (405). `Allow` lists the methods it has. No body. */
+        /** @description The route does not support this method; see the Allow header. (405). No body. */
         MethodNotAllowedHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
-                Allow: components["headers"]["Allow"];
                 [name: string]: unknown;
             };
             content?: never;
         };
-        /** @description The Host header is not a name this backend answers to (421); a defence against DNS rebinding. */
+        /** @description The Host header does not name this backend. (421) */
         MisdirectedRequest: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -273,13 +268,13 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "misdirected_request",
-                 *       "message": "The Host header is not a name this backend answers to (421); a defence against DNS rebinding."
+                 *       "message": "The Host header does not name this backend."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The Host header is not a name this backend answers to (421); a defence against DNS rebinding. No body. */
+        /** @description The Host header does not name this backend. (421). No body. */
         MisdirectedRequestHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -287,41 +282,71 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Any other error, with the same body: 413 `payload_too_large`, 414 `uri_too_long`, 431 `header_fields_too_large`, 503 `service_unavailable` (too many connections), 505 `http_version_not_supported`. */
+        /** @description The request body is not accepted: JSON only, where a route takes one. (415) */
+        UnsupportedMediaType: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "unsupported_media_type",
+                 *       "message": "The request body is not accepted: JSON only, where a route takes one."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is not accepted: JSON only, where a route takes one. (415). No body. */
+        UnsupportedMediaTypeHead: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Any other error (413, 414, 431, 503, 505, ...), with the Error body. */
         OtherError: {
             headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Any other error, with the same body: 413 `payload_too_large`, 414 `uri_too_long`, 431 `header_fields_too_large`, 503 `service_unavailable` (too many connections), 505 `http_version_not_supported`. No body for HEAD. */
+        /** @description Any other error. No body. */
         OtherErrorHead: {
             headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content?: never;
         };
     };
     parameters: {
-        /** @description The origin of the page that wants to make the request. */
+        /** @description Sent by browsers; must be an allowed origin. */
         Origin: string;
-        /** @description The method of the real request. */
-        AccessControlRequestMethod: "GET" | "HEAD" | "OPTIONS";
-        /** @description The non-simple headers of the real request, comma-separated, e.g. `authorization`. */
+        /** @description Sent by browsers in a CORS preflight. */
+        AccessControlRequestMethod: string;
+        /** @description Sent by browsers in a CORS preflight. */
         AccessControlRequestHeaders: string;
+        /** @description The id of the last event received: the stream resumes after it, or sends `resync` first when it cannot. */
+        LastEventID: string;
     };
     requestBodies: never;
     headers: {
-        /** @description Answers are never cached. */
+        /** @description Every answer is `no-store`. */
         CacheControl: "no-store";
-        /** @description The request's Origin, echoed only when it is allowed (never `*`); absent otherwise. */
+        /** @description The request's Origin, echoed when it is allowed; never `*`. */
         AccessControlAllowOrigin: string;
-        /** @description `Origin` whenever the answer depends on the request's Origin (any CORS answer). */
+        /** @description `Origin` when CORS headers are present. */
         Vary: string;
         /** @description The methods the path allows. */
-        Allow: "GET, HEAD, OPTIONS";
+        Allow: string;
+        /** @description `"<revision>"`: the entry's revision, for If-Match. */
+        ETag: string;
     };
     pathItems: never;
 }
@@ -353,6 +378,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
@@ -360,12 +386,12 @@ export interface operations {
     optionsHealth: {
         parameters: {
             query?: never;
-            header: {
-                /** @description The origin of the page that wants to make the request. */
-                Origin: components["parameters"]["Origin"];
-                /** @description The method of the real request. */
-                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
-                /** @description The non-simple headers of the real request, comma-separated, e.g. `authorization`. */
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
             path?: never;
@@ -373,17 +399,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The preflight is answered, with the CORS headers for the allowed Origin. An OPTIONS request that is not a preflight gets 204 with `Allow` only. */
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
             204: {
                 headers: {
                     Allow: components["headers"]["Allow"];
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
-                    /** @description The methods the route allows. */
+                    /** @description The methods the path allows. */
                     "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
                     /** @description The request headers a cross-origin request may send. */
-                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type";
-                    /** @description How many seconds the browser may cache this preflight. */
-                    "Access-Control-Max-Age"?: number;
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
                     Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
@@ -393,7 +419,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            405: components["responses"]["MethodNotAllowed"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
@@ -422,11 +447,12 @@ export interface operations {
             403: components["responses"]["ForbiddenHead"];
             404: components["responses"]["NotFoundHead"];
             405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
             421: components["responses"]["MisdirectedRequestHead"];
             default: components["responses"]["OtherErrorHead"];
         };
     };
-    getOpenApi: {
+    getOpenApiDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -452,19 +478,20 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
     };
-    optionsOpenApi: {
+    optionsOpenapiJson: {
         parameters: {
             query?: never;
-            header: {
-                /** @description The origin of the page that wants to make the request. */
-                Origin: components["parameters"]["Origin"];
-                /** @description The method of the real request. */
-                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
-                /** @description The non-simple headers of the real request, comma-separated, e.g. `authorization`. */
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
             path?: never;
@@ -472,17 +499,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The preflight is answered, with the CORS headers for the allowed Origin. An OPTIONS request that is not a preflight gets 204 with `Allow` only. */
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
             204: {
                 headers: {
                     Allow: components["headers"]["Allow"];
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
-                    /** @description The methods the route allows. */
+                    /** @description The methods the path allows. */
                     "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
                     /** @description The request headers a cross-origin request may send. */
-                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type";
-                    /** @description How many seconds the browser may cache this preflight. */
-                    "Access-Control-Max-Age"?: number;
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
                     Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
@@ -492,12 +519,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            405: components["responses"]["MethodNotAllowed"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
     };
-    headOpenApi: {
+    headOpenApiDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -506,7 +532,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The OpenAPI document's headers. */
+            /** @description The OpenAPI document. */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -521,6 +547,7 @@ export interface operations {
             403: components["responses"]["ForbiddenHead"];
             404: components["responses"]["NotFoundHead"];
             405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
             421: components["responses"]["MisdirectedRequestHead"];
             default: components["responses"]["OtherErrorHead"];
         };
@@ -529,8 +556,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The id of the last event received: the stream replays what followed it. */
-                "Last-Event-ID"?: string;
+                /** @description The id of the last event received: the stream resumes after it, or sends `resync` first when it cannot. */
+                "Last-Event-ID"?: components["parameters"]["LastEventID"];
             };
             path?: never;
             cookie?: never;
@@ -546,7 +573,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": ({
+                        /** @constant */
+                        event: "settings.changed";
+                        id?: string;
+                        data: components["schemas"]["SettingChanged"];
+                    } | {
+                        /** @constant */
+                        event: "settings.deleted";
+                        id?: string;
+                        data: components["schemas"]["SettingDeleted"];
+                    } | {
+                        /** @constant */
+                        event: "settings.cleared";
+                        id?: string;
+                        data: components["schemas"]["SettingsCleared"];
+                    } | {
+                        /** @constant */
+                        event: "resync";
+                        id?: string;
+                        data: components["schemas"]["Resync"];
+                    })[];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -554,6 +601,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
@@ -561,12 +609,12 @@ export interface operations {
     optionsEvents: {
         parameters: {
             query?: never;
-            header: {
-                /** @description The origin of the page that wants to make the request. */
-                Origin: components["parameters"]["Origin"];
-                /** @description The method of the real request. */
-                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
-                /** @description The non-simple headers of the real request, comma-separated, e.g. `authorization`. */
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
             path?: never;
@@ -574,17 +622,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The preflight is answered, with the CORS headers for the allowed Origin. An OPTIONS request that is not a preflight gets 204 with `Allow` only. */
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
             204: {
                 headers: {
                     Allow: components["headers"]["Allow"];
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
-                    /** @description The methods the route allows. */
+                    /** @description The methods the path allows. */
                     "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
                     /** @description The request headers a cross-origin request may send. */
-                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type";
-                    /** @description How many seconds the browser may cache this preflight. */
-                    "Access-Control-Max-Age"?: number;
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
                     Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
@@ -594,7 +642,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            405: components["responses"]["MethodNotAllowed"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
@@ -602,13 +649,16 @@ export interface operations {
     headEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The id of the last event received: the stream resumes after it, or sends `resync` first when it cannot. */
+                "Last-Event-ID"?: components["parameters"]["LastEventID"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The stream would open. */
+            /** @description The stream. */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -623,6 +673,7 @@ export interface operations {
             403: components["responses"]["ForbiddenHead"];
             404: components["responses"]["NotFoundHead"];
             405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
             421: components["responses"]["MisdirectedRequestHead"];
             default: components["responses"]["OtherErrorHead"];
         };
