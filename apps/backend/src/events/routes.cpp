@@ -22,7 +22,9 @@ std::vector<api::Endpoint> endpoints() {
        .tag = kTag.name,
        .responses = {api::event_stream(
            200, "The stream.",
-           {api::event<SettingChanged>("settings.changed", SettingChanged::kDescription),
+           {api::event<settings::SettingEntry>("settings.changed",
+                                               "A setting was written: its key, its value as stored, and the "
+                                               "change's revision (also the event's id)."),
             api::event<SettingDeleted>("settings.deleted", SettingDeleted::kDescription),
             api::event<SettingsCleared>("settings.cleared", SettingsCleared::kDescription),
             api::event<Resync>("resync", Resync::kDescription)})},

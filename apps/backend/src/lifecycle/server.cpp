@@ -6,6 +6,7 @@
 #include "app/app_info.hpp"
 #include "app/exit_codes.hpp"
 #include "app/route_table.hpp"
+#include "events/store_events.hpp"
 #include "http/limits.hpp"
 #include "log/printable.hpp"
 #include "net/admission.hpp"
@@ -43,6 +44,18 @@ Server::~Server() {
   log_.on_first_drop(nullptr);
 }
 
+std::optional<store::OpenError> Server::open_store() {
+  store::OpenOptions options;
+  options.dir = config_.data_dir;
+  options.max_bytes = config_.store_max_bytes;
+  auto opened = store::SettingsStore::open(io_, options, log_);
+  if (auto* error = std::get_if<store::OpenError>(&opened)) return *error;
+  store_ = std::move(std::get<std::unique_ptr<store::SettingsStore>>(opened));
+  log_.debug("settings store: " + std::to_string(store_->entries().size()) + " entries, revision " +
+             std::to_string(store_->revision()));
+  return std::nullopt;
+}
+
 std::optional<std::string> Server::listen() {
   auto address = net::ip::make_address(config_.host);
   auto ec = listener_.open(tcp::endpoint(address, config_.port));
@@ -53,6 +66,7 @@ std::optional<std::string> Server::listen() {
   port_ = listener_.local_endpoint().port();
   api::Services services;
   services.openapi_document = app::openapi_document();
+  services.store = store_.get();
   router_.emplace(AccessPolicy(port_, config_.allowed_hosts, config_.allowed_origins, config_.token),
                   app::route_table(), app_info::kName, started_, services);
   auto descriptors = platform::raise_descriptor_limit();
@@ -62,6 +76,9 @@ std::optional<std::string> Server::listen() {
     log_.debug("connection cap " + std::to_string(connections_->max_connections) +
                (descriptors ? " (descriptor limit " + std::to_string(*descriptors) + ")" : std::string()));
   }
+  // Every committed change reaches the event streams the moment it is made; a resuming stream replays the
+  // change log first.
+  if (store_) events::connect_store(*store_, connections_->hub);
   connections_->sessions.on_empty([this] {
     if (shutting_down_) finish();
   });

@@ -1,7 +1,7 @@
-// GET /events against the real binary: the stream's framing, the heartbeat, the token, admission (a live
-// stream is never closed to make room) and shutdown (open streams end at once with the last chunk). What is
-// published to the streams is covered in-process (tests/net/event_stream_test.cpp), as the shipped binary has
-// no way to publish but the store.
+// GET /events against the real binary: the stream's framing, settings changes pushed to every stream, resume
+// with Last-Event-ID and resync, the heartbeat, the token, admission (a live stream is never closed to make
+// room) and shutdown (open streams end at once with the last chunk). Backpressure is covered in-process
+// (tests/net/event_stream_test.cpp), where the publishing rate is the test's to choose.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -29,9 +29,76 @@ class EventStream : public ::testing::Test {
     return stream;
   }
 
+  // A settings write, answered.
+  unsigned change(std::string_view method, std::string_view target, std::string_view body = {}) {
+    Connection connection(port_);
+    std::string headers;
+    if (method == "PUT")
+      headers = "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    connection.send(request(port_, method, target, headers) + std::string(body));
+    auto response = connection.read();
+    return response ? response->result_int() : 0;
+  }
+
   std::optional<Sidecar> sidecar_;
   std::uint16_t port_ = 0;
 };
+
+TEST_F(EventStream, EverySettingsChangeReachesEveryOpenStreamAtOnce) {
+  start();
+  std::vector<std::unique_ptr<Connection>> streams;
+  for (int i = 0; i < 3; ++i) {
+    streams.push_back(open_stream());
+    ASSERT_FALSE(streams.back()->read_all(100ms).empty());
+  }
+  ASSERT_EQ(change("PUT", "/settings/theme", R"({"value":"dark"})"), 200u);
+  ASSERT_EQ(change("PUT", "/settings/font", R"({"value":12})"), 200u);
+  ASSERT_EQ(change("DELETE", "/settings/theme"), 204u);
+  ASSERT_EQ(change("DELETE", "/settings"), 204u);
+  for (auto& stream : streams) {
+    auto events = stream->read_all(300ms);
+    auto changed = events.find(
+        "id: 1\nevent: settings.changed\ndata: {\"key\":\"theme\",\"value\":\"dark\","
+        "\"revision\":1}\n\n");
+    auto deleted =
+        events.find("id: 3\nevent: settings.deleted\ndata: {\"key\":\"theme\",\"revision\":3}\n\n");
+    auto cleared = events.find("id: 4\nevent: settings.cleared\ndata: {\"revision\":4}\n\n");
+    EXPECT_NE(changed, std::string::npos) << events;
+    EXPECT_NE(deleted, std::string::npos) << events;
+    EXPECT_NE(cleared, std::string::npos) << events;
+    EXPECT_TRUE(changed < deleted && deleted < cleared) << events;
+  }
+}
+
+TEST_F(EventStream, ResumingWithLastEventIdReplaysTheChangesAfterItInOrder) {
+  start();
+  for (auto key : {"a", "b", "c"})
+    ASSERT_EQ(change("PUT", std::string("/settings/") + key, R"({"value":1})"), 200u);
+  auto stream = open_stream("Last-Event-ID: 1\r\n");
+  auto replayed = stream->read_all(300ms);
+  auto second = replayed.find("id: 2\nevent: settings.changed\ndata: {\"key\":\"b\"");
+  auto third = replayed.find("id: 3\nevent: settings.changed\ndata: {\"key\":\"c\"");
+  EXPECT_EQ(replayed.find("id: 1\n"), std::string::npos) << replayed;
+  EXPECT_NE(second, std::string::npos) << replayed;
+  EXPECT_NE(third, std::string::npos) << replayed;
+  EXPECT_LT(second, third);
+  // Then live, without repeating the replay.
+  ASSERT_EQ(change("PUT", "/settings/d", R"({"value":2})"), 200u);
+  auto live = stream->read_all(300ms);
+  EXPECT_NE(live.find("id: 4\nevent: settings.changed\n"), std::string::npos) << live;
+  EXPECT_EQ(live.find("id: 3\n"), std::string::npos) << live;
+}
+
+TEST_F(EventStream, AnIdThatCannotBeReplayedFromGetsResyncFirst) {
+  start();
+  ASSERT_EQ(change("PUT", "/settings/a", R"({"value":1})"), 200u);
+  for (auto id : {"999", "not-a-number"}) {
+    auto stream = open_stream("Last-Event-ID: " + std::string(id) + "\r\n");
+    auto events = stream->read_all(300ms);
+    EXPECT_NE(events.find("retry: 1000\n\n\r\n"), std::string::npos) << events;
+    EXPECT_NE(events.find("id: 1\nevent: resync\ndata: {\"revision\":1}\n\n"), std::string::npos) << events;
+  }
+}
 
 TEST_F(EventStream, AnswersWithAChunkedEventStreamThatStartsWithRetry) {
   start();

@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -58,6 +60,16 @@ Sidecar::Sidecar(const Launch& launch) {
     env.erase(name);
   for (const auto& [name, value] : launch.env)
     env[name] = value;
+  bool data_dir_named =
+      env.contains("BACKEND_DATA_DIR") ||
+      std::find(launch.unset.begin(), launch.unset.end(), "BACKEND_DATA_DIR") != launch.unset.end();
+  if (!data_dir_named) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "backend-e2e-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) {
+      own_data_dir_ = pattern;
+      env["BACKEND_DATA_DIR"] = own_data_dir_;
+    }
+  }
 
   std::vector<std::string> argv_strings = emulator();
   argv_strings.push_back(binary());
@@ -110,6 +122,10 @@ Sidecar::~Sidecar() {
   if (stderr_reader_.joinable()) stderr_reader_.join();
   if (::testing::Test::HasFailure()) {
     std::cerr << "---- backend stderr ----\n" << stderr_.bytes << "------------------------\n";
+  }
+  if (!own_data_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(own_data_dir_, ignored);
   }
 }
 

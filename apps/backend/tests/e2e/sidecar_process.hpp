@@ -73,6 +73,9 @@ class Sidecar {
   std::thread stdout_reader_;
   std::thread stderr_reader_;
   int stderr_fd_ = -1;
+  // A data folder of its own when the launch names none, so no test touches the real app data folder (nor
+  // shares a store, which another backend would hold locked).
+  std::string own_data_dir_;
 };
 
 // A fixture with one backend running and its port known.

@@ -60,6 +60,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every setting, with the store's revision */
+        get: operations["listSettings"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete every setting
+         * @description Answered once the change is on disk.
+         */
+        delete: operations["clearSettings"];
+        /**
+         * CORS preflight for /settings
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
+         */
+        options: operations["optionsSettings"];
+        /**
+         * Every setting, with the store's revision (headers only)
+         * @description The same status and headers as GET, without a body.
+         */
+        head: operations["headListSettings"];
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One setting */
+        get: operations["getSetting"];
+        /**
+         * Store a setting
+         * @description Creates or replaces the setting and answers once the change is on disk (WAL, synchronous=FULL). `If-Match: "<revision>"` stores only over that revision, `If-None-Match: *` only if the key is new; otherwise 412 and nothing is stored.
+         */
+        put: operations["putSetting"];
+        post?: never;
+        /**
+         * Delete a setting
+         * @description Answered once the change is on disk.
+         */
+        delete: operations["deleteSetting"];
+        /**
+         * CORS preflight for /settings/{key}
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
+         */
+        options: operations["optionsSettingsKey"];
+        /**
+         * One setting (headers only)
+         * @description The same status and headers as GET, without a body.
+         */
+        head: operations["headSetting"];
+        patch?: never;
+        trace?: never;
+    };
     "/events": {
         parameters: {
             query?: never;
@@ -108,12 +170,24 @@ export interface components {
             };
             paths: Record<string, never>;
         };
-        /** @description `settings.changed`: a setting was written; its `value` as stored, and the change's `revision` (also the event's id). */
-        SettingChanged: {
+        /** @description Every setting, and the store's revision: one counter for the whole store that grows with every change and never goes back, across restarts too. */
+        SettingsSnapshot: {
+            entries: {
+                [key: string]: unknown;
+            };
+            revision: number;
+        };
+        /** @description One setting: its key, its value exactly as stored, and the store revision of its last change (also its ETag). */
+        SettingEntry: {
             key: string;
             /** @description Any JSON value: null, a boolean, a number, a string, an array or an object. */
             value: unknown;
             revision: number;
+        };
+        /** @description The body of PUT /settings/{key}: any JSON value, at most 1 MiB. */
+        SettingValue: {
+            /** @description Any JSON value: null, a boolean, a number, a string, an array or an object. */
+            value: unknown;
         };
         /** @description `settings.deleted`: a setting was deleted. */
         SettingDeleted: {
@@ -258,6 +332,22 @@ export interface components {
             };
             content?: never;
         };
+        /** @description The request body is too large. (413) */
+        PayloadTooLarge: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "payload_too_large",
+                 *       "message": "The request body is too large."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The Host header does not name this backend. (421) */
         MisdirectedRequest: {
             headers: {
@@ -282,6 +372,22 @@ export interface components {
             };
             content?: never;
         };
+        /** @description A condition of the request (If-Match, If-None-Match) is not met. (412) */
+        PreconditionFailed: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "precondition_failed",
+                 *       "message": "A condition of the request (If-Match, If-None-Match) is not met."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request body is not accepted: JSON only, where a route takes one. (415) */
         UnsupportedMediaType: {
             headers: {
@@ -300,6 +406,46 @@ export interface components {
         };
         /** @description The request body is not accepted: JSON only, where a route takes one. (415). No body. */
         UnsupportedMediaTypeHead: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The request body does not have the expected shape. (422) */
+        UnprocessableContent: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "unprocessable_content",
+                 *       "message": "The request body does not have the expected shape."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The settings store could not save the change; nothing was stored. (503) */
+        StorageUnavailable: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "storage_unavailable",
+                 *       "message": "The settings store could not save the change; nothing was stored."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The settings store could not save the change; nothing was stored. (503). No body. */
+        StorageUnavailableHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
@@ -332,6 +478,10 @@ export interface components {
         AccessControlRequestMethod: string;
         /** @description Sent by browsers in a CORS preflight. */
         AccessControlRequestHeaders: string;
+        /** @description `"<revision>"`: the write is refused with 412 unless the entry is at this revision (RFC 9110 §13.1.1). */
+        IfMatch: string;
+        /** @description `*`: the write is refused with 412 if the entry exists (create only). */
+        IfNoneMatch: string;
         /** @description The id of the last event received: the stream resumes after it, or sends `resync` first when it cannot. */
         LastEventID: string;
     };
@@ -552,6 +702,326 @@ export interface operations {
             default: components["responses"]["OtherErrorHead"];
         };
     };
+    listSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsSnapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    clearSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting is deleted. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    optionsSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
+            204: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description The methods the path allows. */
+                    "Access-Control-Allow-Methods"?: "GET, HEAD, DELETE, OPTIONS";
+                    /** @description The request headers a cross-origin request may send. */
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    headListSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestHead"];
+            401: components["responses"]["UnauthorizedHead"];
+            403: components["responses"]["ForbiddenHead"];
+            404: components["responses"]["NotFoundHead"];
+            405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
+            421: components["responses"]["MisdirectedRequestHead"];
+            503: components["responses"]["StorageUnavailableHead"];
+            default: components["responses"]["OtherErrorHead"];
+        };
+    };
+    getSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting; its ETag is its revision. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    putSetting: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `"<revision>"`: the write is refused with 412 unless the entry is at this revision (RFC 9110 §13.1.1). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description `*`: the write is refused with 412 if the entry exists (create only). */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON (`Content-Type: application/json`), at most 1052672 bytes. Unknown members are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingValue"];
+            };
+        };
+        responses: {
+            /** @description The stored setting, with its new revision. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    deleteSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting is deleted. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    optionsSettingsKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
+            204: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description The methods the path allows. */
+                    "Access-Control-Allow-Methods"?: "GET, HEAD, PUT, DELETE, OPTIONS";
+                    /** @description The request headers a cross-origin request may send. */
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    headSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting; its ETag is its revision. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestHead"];
+            401: components["responses"]["UnauthorizedHead"];
+            403: components["responses"]["ForbiddenHead"];
+            404: components["responses"]["NotFoundHead"];
+            405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
+            421: components["responses"]["MisdirectedRequestHead"];
+            503: components["responses"]["StorageUnavailableHead"];
+            default: components["responses"]["OtherErrorHead"];
+        };
+    };
     getEvents: {
         parameters: {
             query?: never;
@@ -577,7 +1047,7 @@ export interface operations {
                         /** @constant */
                         event: "settings.changed";
                         id?: string;
-                        data: components["schemas"]["SettingChanged"];
+                        data: components["schemas"]["SettingEntry"];
                     } | {
                         /** @constant */
                         event: "settings.deleted";
