@@ -2,6 +2,7 @@
 
 #include "api/openapi.hpp"
 #include "app/app_info.hpp"
+#include "events/routes.hpp"
 #include "settings/routes.hpp"
 #include "system/routes.hpp"
 
@@ -18,8 +19,8 @@ std::vector<api::Endpoint> concat(Lists... lists) {
 }  // namespace
 
 const api::RouteTable& route_table() {
-  static const api::RouteTable table(concat(system::endpoints(), settings::endpoints()),
-                                     {system::kTag, settings::kTag});
+  static const api::RouteTable table(concat(system::endpoints(), settings::endpoints(), events::endpoints()),
+                                     {system::kTag, settings::kTag, events::kTag});
   return table;
 }
 

@@ -29,6 +29,8 @@ Environment:
   BACKEND_ALLOWED_HOSTS        extra Host header values to accept, comma-separated
   BACKEND_ALLOWED_ORIGINS      extra CORS origins to allow, comma-separated
   BACKEND_TOKEN                if set, every request needs "Authorization: Bearer <token>"
+  BACKEND_MAX_CONNECTIONS      cap on open connections (default: derived from the
+                               descriptor limit, at most 4096; 512 on Windows)
   BACKEND_DATA_DIR             folder of the settings store (default: the app's data folder,
                                as Tauri's app_data_dir() names it)
   BACKEND_STORE_MAX_MB         cap on the settings store's size in MiB (default: no cap)

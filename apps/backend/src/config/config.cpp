@@ -11,6 +11,7 @@ namespace backend {
 namespace {
 
 constexpr std::uint64_t kMaxShutdownTimeoutMs = 600'000;
+constexpr std::uint64_t kMaxConnectionsSetting = 1'000'000;
 constexpr std::uint64_t kMaxStoreMaxMb = 1'000'000;
 
 // Shows a value the way a user would type it back.
@@ -120,6 +121,18 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
                          std::to_string(kMaxShutdownTimeoutMs)};
     }
     config.shutdown_timeout = std::chrono::milliseconds(*parsed);
+  }
+
+  if (auto cap = non_empty(env, "BACKEND_MAX_CONNECTIONS")) {
+    auto parsed = parse_decimal(*cap);
+    if (!parsed || *parsed == 0 || *parsed > kMaxConnectionsSetting) {
+      return ConfigError{"BACKEND_MAX_CONNECTIONS=" + as_typed(*cap) +
+                         " is not a valid connection cap: expected a number from 1 to " +
+                         std::to_string(kMaxConnectionsSetting) +
+                         ", or empty for the cap derived from the "
+                         "descriptor limit"};
+    }
+    config.max_connections = static_cast<std::size_t>(*parsed);
   }
 
   struct FlagVar {

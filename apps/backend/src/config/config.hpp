@@ -1,6 +1,7 @@
 #pragma once
 // Configuration comes from the environment only: PORT (the original design's) and BACKEND_* for the rest.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -25,6 +26,7 @@ struct Config {
   std::vector<std::string> allowed_hosts;    // extra Host names, beside the loopback ones
   std::vector<std::string> allowed_origins;  // extra CORS origins, beside the Tauri webview ones
   std::string token;                         // empty: no Authorization required
+  std::size_t max_connections = 0;           // 0: derived from the descriptor limit (net/admission.hpp)
   std::filesystem::path data_dir;            // absolute; BACKEND_DATA_DIR or Tauri's app_data_dir
   std::uint64_t store_max_bytes = 0;         // 0: no cap on settings.db
 };

@@ -18,7 +18,7 @@ std::size_t ConnectionProtocol::process(std::string_view input, std::string& out
     pending_.reset();
   }
   std::size_t used = 0;
-  while (!closing_ && !pending_ && output.size() < max_output && used < input.size()) {
+  while (!closing_ && !stream_started_ && !pending_ && output.size() < max_output && used < input.size()) {
     if (!parse_one(input.substr(used), used, output, draining)) break;
   }
   return used;
@@ -80,6 +80,15 @@ void ConnectionProtocol::respond(std::string& output, bool draining) {
 void ConnectionProtocol::finish(const Response& response, std::string& output, bool draining) {
   auto now_wall = std::chrono::system_clock::now();
   ++requests_served_;
+  if (response.stream && !response.omit_body && response.status == 200) {
+    // The connection now belongs to the stream; the request stays readable for the session. An HTTP/1.0
+    // stream is delimited by the close, so its header says so.
+    stream_started_ = true;
+    serialize(response, {date_.get(now_wall), request_.version, request_.version == 10}, output);
+    if (log_.enabled(LogLevel::debug)) log_.debug("GET " + request_.target + " -> 200 (event stream)");
+    parser_.reset();
+    return;
+  }
   closing_ = response.close || request_.body_unread || !request_.keep_alive || draining ||
              requests_served_ >= limits::kMaxRequestsPerConnection;
   serialize(response, {date_.get(now_wall), request_.version, closing_}, output);

@@ -34,6 +34,10 @@ class ConnectionProtocol {
   bool closing() const { return closing_; }
   // A request has begun but is not complete.
   bool in_message() const { return parser_.has_value(); }
+  // The last response asked for an event stream: its header is in `output`, and no more input will be used.
+  bool stream_started() const { return stream_started_; }
+  // The stream's request: its HTTP version (10 or 11) and Last-Event-ID.
+  const Request& stream_request() const { return request_; }
   // A handler will answer later: no input is used until it has, and `wake` runs (on the I/O thread) when it
   // does. The next process() writes the answer.
   bool awaiting() const { return pending_ && !pending_->ready; }
@@ -57,6 +61,7 @@ class ConnectionProtocol {
   std::shared_ptr<PendingReply> pending_;
   bool header_checked_ = false;
   bool closing_ = false;
+  bool stream_started_ = false;
   std::uint64_t messages_started_ = 0;
   std::size_t requests_served_ = 0;
 };

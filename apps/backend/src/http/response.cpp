@@ -31,7 +31,11 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
   out += "\r\nDate: ";
   out += options.date;
   auto body = response.payload();
-  if (response.status != 204) {
+  if (response.stream) {
+    // HTTP/1.0 has no chunked coding: the stream ends when the connection closes (options.close).
+    out += "\r\nContent-Type: text/event-stream";
+    if (options.request_version != 10) out += "\r\nTransfer-Encoding: chunked";
+  } else if (response.status != 204) {
     out += "\r\nContent-Type: ";
     out += response.content_type;
     out += "\r\nContent-Length: ";

@@ -22,6 +22,10 @@ struct Response {
   bool www_authenticate = false;
   bool omit_body = false;  // HEAD: the same headers, no body (RFC 9110 §9.3.2)
   bool close = false;      // the router asks to close the connection after this response
+  // The route asks for the connection to become a server-sent event stream after this header (events/):
+  // text/event-stream, chunked on HTTP/1.1, close-delimited on HTTP/1.0. The session then registers it with
+  // the EventHub, which sends the retry delay and the replayed events first. Ignored for HEAD.
+  bool stream = false;
 
   std::string_view payload() const { return body_is_owned ? std::string_view(owned_body) : body; }
 

@@ -6,9 +6,12 @@
 #include "app/app_info.hpp"
 #include "app/exit_codes.hpp"
 #include "app/route_table.hpp"
+#include "events/store_events.hpp"
 #include "http/limits.hpp"
 #include "log/printable.hpp"
+#include "net/admission.hpp"
 #include "net/session.hpp"
+#include "platform/descriptor_limit.hpp"
 #include "platform/io_concurrency.hpp"
 
 namespace backend {
@@ -30,14 +33,16 @@ Server::Server(Config config, Logger& log)
       log_(log),
       started_(std::chrono::steady_clock::now()),
       listener_(io_),
-      sweep_timer_(io_),
       drain_timer_(io_),
+      stderr_wait_(io_),
       signals_(io_, [this](std::string_view name) { request_shutdown(name, Trigger::signal); }),
       stdin_(
           io_, [this](std::string_view bytes) { on_control_bytes(bytes); }, [this] { on_stdin_eof(); }),
       parent_(io_, [this] { request_shutdown("the parent process exited", Trigger::control); }) {}
 
-Server::~Server() = default;
+Server::~Server() {
+  log_.on_first_drop(nullptr);
+}
 
 std::optional<store::OpenError> Server::open_store() {
   store::OpenOptions options;
@@ -64,7 +69,16 @@ std::optional<std::string> Server::listen() {
   services.store = store_.get();
   router_.emplace(AccessPolicy(port_, config_.allowed_hosts, config_.allowed_origins, config_.token),
                   app::route_table(), app_info::kName, started_, services);
-  connections_.emplace(*router_, log_);
+  auto descriptors = platform::raise_descriptor_limit();
+  connections_.emplace(*router_, log_, io_.get_executor(),
+                       connection_cap(descriptors, config_.max_connections));
+  if (log_.enabled(LogLevel::debug)) {
+    log_.debug("connection cap " + std::to_string(connections_->max_connections) +
+               (descriptors ? " (descriptor limit " + std::to_string(*descriptors) + ")" : std::string()));
+  }
+  // Every committed change reaches the event streams the moment it is made; a resuming stream replays the
+  // change log first.
+  if (store_) events::connect_store(*store_, connections_->hub);
   connections_->sessions.on_empty([this] {
     if (shutting_down_) finish();
   });
@@ -78,8 +92,9 @@ std::string Server::url() const {
 }
 
 void Server::start() {
+  // No periodic work: deadlines arm their own timer, and a dropped log line arms a wait on stderr.
+  log_.on_first_drop([this] { report_dropped_log_lines(); });
   listener_.start(*connections_);
-  sweep();
   if (auto why_not = stdin_.start()) log_.debug("no stdin control channel: " + *why_not);
   if (config_.parent_watch) {
     if (auto why_not = parent_.start()) log_.warn("parent watch is off: " + *why_not);
@@ -119,15 +134,14 @@ void Server::on_stdin_eof() {
 }
 
 //------------------------------------------------------------------------------
-// Deadlines: one periodic sweep instead of a timer per connection.
+// Dropped log lines: reported once stderr drains, by waiting on it only while a count is pending.
 
-void Server::sweep() {
-  log_.report_dropped();
-  connections_->coarse_now = std::chrono::steady_clock::now();
-  connections_->sessions.for_each([now = connections_->coarse_now](Session& s) { s.check_deadline(now); });
-  sweep_timer_.expires_after(limits::kDeadlineSweepPeriod);
-  sweep_timer_.async_wait([this](const error_code& ec) {
-    if (!ec && !finished_) sweep();
+void Server::report_dropped_log_lines() {
+  // After the last step a pending wait would keep the loop, and so the process, alive.
+  if (finished_) return;
+  stderr_wait_.async_wait([this] {
+    log_.report_dropped();
+    if (log_.dropped_lines() > 0 && !finished_) report_dropped_log_lines();
   });
 }
 
@@ -173,7 +187,8 @@ void Server::finish() {
   if (finished_) return;
   finished_ = true;
   drain_timer_.cancel();
-  sweep_timer_.cancel();
+  connections_->deadlines.stop();
+  stderr_wait_.cancel();
   signals_.cancel();
   log_.info("shutdown: complete");
 }

@@ -15,6 +15,7 @@
 #include "net/listener.hpp"
 #include "platform/parent_watch.hpp"
 #include "platform/shutdown_signals.hpp"
+#include "platform/stderr_wait.hpp"
 #include "platform/stdin_reader.hpp"
 #include "store/settings_store.hpp"
 
@@ -46,7 +47,7 @@ class Server {
   void request_shutdown(std::string_view reason, Trigger trigger);
   void on_control_bytes(std::string_view bytes);
   void on_stdin_eof();
-  void sweep();
+  void report_dropped_log_lines();
   void finish();
 
   // First member: destroyed last, after every I/O object that uses it.
@@ -62,8 +63,8 @@ class Server {
   std::uint16_t port_ = 0;
   std::optional<Router> router_;
   std::optional<ConnectionContext> connections_;
-  boost::asio::steady_timer sweep_timer_;
   boost::asio::steady_timer drain_timer_;
+  platform::StderrWait stderr_wait_;
 
   platform::ShutdownSignals signals_;
   platform::StdinReader stdin_;

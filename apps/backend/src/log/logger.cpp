@@ -51,7 +51,7 @@ void Logger::log(LogLevel level, std::string_view message) {
   line.append(to_string(level));
   line.append(": ");
   line.append(message);
-  if (!sink_.try_write(line.finish())) ++dropped_;
+  if (!sink_.try_write(line.finish()) && ++dropped_ == 1 && on_first_drop_) on_first_drop_();
 }
 
 }  // namespace backend

@@ -3,6 +3,7 @@
 // cannot take at once is dropped and counted, and the count is reported as soon as a line can be written
 // again.
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "log/log_level.hpp"
@@ -28,9 +29,12 @@ class Logger {
   void info(std::string_view message) { log(LogLevel::info, message); }
   void debug(std::string_view message) { log(LogLevel::debug, message); }
 
-  // Writes the count of dropped lines, if any, once the sink takes it. Called periodically, so the report
-  // does not wait for the next log line.
+  // Writes the count of dropped lines, if any, once the sink takes it. Called when the sink may take lines
+  // again (see on_first_drop), so the report does not wait for the next log line.
   void report_dropped();
+  // Called when a line is dropped while none was pending: the owner then waits for the sink to drain and
+  // calls report_dropped(), instead of checking on a period.
+  void on_first_drop(std::function<void()> callback) { on_first_drop_ = std::move(callback); }
 
   std::uint64_t dropped_lines() const { return dropped_; }
 
@@ -38,6 +42,7 @@ class Logger {
   LogLevel level_;
   LogSink& sink_;
   std::uint64_t dropped_ = 0;
+  std::function<void()> on_first_drop_;
 };
 
 }  // namespace backend

@@ -4,6 +4,7 @@
 
 #include "http/limits.hpp"
 #include "http/response.hpp"
+#include "net/admission.hpp"
 #include "net/session.hpp"
 #include "platform/listen_socket.hpp"
 
@@ -68,11 +69,19 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
     });
     return;
   }
-  if (context_->sessions.size() >= limits::kMaxConnections) {
-    refuse(socket);
-  } else {
-    std::make_shared<Session>(std::move(socket), *context_)->start();
+  if (context_->open_connections >= context_->max_connections) {
+    // At the cap, the connection that matters least makes room (admission.hpp); its descriptor is free once
+    // it is closed, even before its handlers have run.
+    if (Session* victim = pick_admission_victim(context_->sessions)) {
+      victim->force_close();
+      if (context_->log.enabled(LogLevel::debug))
+        context_->log.debug("connection limit reached: closed the least needed connection for a new one");
+    } else {
+      refuse(socket);
+      return accept();
+    }
   }
+  std::make_shared<Session>(std::move(socket), *context_)->start();
   accept();
 }
 
@@ -88,7 +97,7 @@ void Listener::refuse(tcp::socket& socket) {
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   if (context_->log.enabled(LogLevel::debug))
-    context_->log.debug("refused a connection: connection limit reached");
+    context_->log.debug("refused a connection: connection limit reached and every connection is busy");
 }
 
 }  // namespace backend

@@ -1,5 +1,6 @@
 #pragma once
-// Accepts connections and hands each to a new Session. Beyond the connection limit it refuses at once.
+// Accepts connections and hands each to a new Session. At the connection limit it makes room by closing the
+// connection that matters least (admission.hpp), or, when every connection is busy, refuses at once.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -107,6 +107,16 @@ TEST(ConfigShutdownTimeout, AcceptsMillisecondsWithinTenMinutes) {
   EXPECT_FALSE(load_error({{"BACKEND_SHUTDOWN_TIMEOUT_MS", "5s"}}).empty());
 }
 
+TEST(Config, MaxConnectionsIsDerivedUnlessSetToAPositiveNumber) {
+  EXPECT_EQ(load_ok({}).max_connections, 0u);
+  EXPECT_EQ(load_ok({{"BACKEND_MAX_CONNECTIONS", ""}}).max_connections, 0u);
+  EXPECT_EQ(load_ok({{"BACKEND_MAX_CONNECTIONS", "8"}}).max_connections, 8u);
+  for (const char* bad : {"0", "-1", "1e3", "abc", "1000001"}) {
+    auto message = load_error({{"BACKEND_MAX_CONNECTIONS", bad}});
+    EXPECT_NE(message.find("BACKEND_MAX_CONNECTIONS"), std::string::npos) << bad;
+  }
+}
+
 TEST(ConfigSwitches, AcceptOneAndZeroAndRejectOthers) {
   EXPECT_FALSE(load_ok({{"BACKEND_PARENT_WATCH", "0"}}).parent_watch);
   EXPECT_TRUE(load_ok({{"BACKEND_EXIT_ON_STDIN_EOF", "1"}}).exit_on_stdin_eof);

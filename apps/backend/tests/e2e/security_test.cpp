@@ -1,7 +1,6 @@
 // Black-box tests grouped by the threat they cover: DNS rebinding, cross-origin reads, a missing token,
 // request smuggling, oversized input, slow clients and connection floods.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <boost/json/parse.hpp>
 
@@ -248,36 +247,6 @@ TEST_F(SlowClient, TricklingHeadersAreCutOffByTheRequestDeadline) {
   EXPECT_TRUE(closed) << "a trickling client kept its connection past the request deadline";
   EXPECT_LT(std::chrono::steady_clock::now() - start_time, 12s);
   EXPECT_TRUE(fetch(port_, "GET", "/health"));
-}
-
-//------------------------------------------------------------------------------
-class ConnectionFlood : public Threat {};
-
-TEST_F(ConnectionFlood, ConnectionsBeyondTheLimitGet503AtOnce) {
-  rlimit files{};
-  getrlimit(RLIMIT_NOFILE, &files);
-  if (files.rlim_cur < 1200) {
-    files.rlim_cur = std::min<rlim_t>(files.rlim_max, 4096);
-    setrlimit(RLIMIT_NOFILE, &files);
-  }
-  if (files.rlim_cur < 1200) GTEST_SKIP() << "file descriptor limit too low for this test";
-  start();
-  std::vector<std::unique_ptr<Connection>> held;
-  for (int i = 0; i < 512; ++i) {
-    held.push_back(std::make_unique<Connection>(port_));
-    ASSERT_TRUE(held.back()->connected());
-  }
-  // Every held connection is registered before the extra one arrives.
-  held.back()->send(request(port_, "GET", "/health"));
-  ASSERT_TRUE(held.back()->read());
-  Connection extra(port_);
-  auto answer = extra.read_all(2s);
-  EXPECT_NE(answer.find("503 Service Unavailable"), std::string::npos) << answer;
-  held.clear();
-  std::this_thread::sleep_for(300ms);
-  auto response = fetch(port_, "GET", "/health");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->result_int(), 200u);
 }
 
 }  // namespace

@@ -62,5 +62,22 @@ TEST(Logger, CutsOverlongLinesButKeepsTheNewline) {
   EXPECT_EQ(sink.lines[0].back(), '\n');
 }
 
+TEST(Logger, TellsItsOwnerOnceWhenLinesStartBeingDropped) {
+  ScriptedSink sink;
+  Logger log(LogLevel::info, sink);
+  int told = 0;
+  log.on_first_drop([&] { ++told; });
+  sink.accepting = false;
+  log.info("lost");
+  log.info("lost");
+  EXPECT_EQ(told, 1);
+  sink.accepting = true;
+  log.report_dropped();
+  EXPECT_EQ(log.dropped_lines(), 0u);
+  sink.accepting = false;
+  log.info("lost again");
+  EXPECT_EQ(told, 2);
+}
+
 }  // namespace
 }  // namespace backend

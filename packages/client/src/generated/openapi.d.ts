@@ -122,6 +122,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Subscribe to changes
+         * @description A server-sent event stream (chunked on HTTP/1.1, close-delimited on HTTP/1.0). It starts with `retry: 1000`, replays the changes after `Last-Event-ID` (or sends `resync` first when it cannot), then writes each change the moment it is made. A `: ping` comment follows 15 s without a write. A reader more than 256 events or 1 MiB behind is disconnected and resumes with `Last-Event-ID`. On shutdown the stream ends with the last chunk.
+         */
+        get: operations["getEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight for /events
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
+         */
+        options: operations["optionsEvents"];
+        /**
+         * Subscribe to changes (headers only)
+         * @description The same status and headers as GET, without a body. A server-sent event stream (chunked on HTTP/1.1, close-delimited on HTTP/1.0). It starts with `retry: 1000`, replays the changes after `Last-Event-ID` (or sends `resync` first when it cannot), then writes each change the moment it is made. A `: ping` comment follows 15 s without a write. A reader more than 256 events or 1 MiB behind is disconnected and resumes with `Last-Event-ID`. On shutdown the stream ends with the last chunk.
+         */
+        head: operations["headEvents"];
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -162,6 +190,19 @@ export interface components {
         SettingValue: {
             /** @description Any JSON value: null, a boolean, a number, a string, an array or an object. */
             value: unknown;
+        };
+        /** @description `settings.deleted`: a setting was deleted. */
+        SettingDeleted: {
+            key: string;
+            revision: number;
+        };
+        /** @description `settings.cleared`: every setting was deleted. */
+        SettingsCleared: {
+            revision: number;
+        };
+        /** @description `resync`: the stream cannot replay from the Last-Event-ID sent; refetch GET /settings. `revision` is the store's current revision. */
+        Resync: {
+            revision: number;
         };
         /** @description The body of every error answer. `error` is machine-readable and goes with one HTTP status; `message` is for people. `pointer` (RFC 6901) names the member at fault when a body has the wrong shape (422). */
         Error: {
@@ -445,6 +486,8 @@ export interface components {
         IfMatch: string;
         /** @description `*`: the write is refused with 412 if the entry exists (create only). */
         IfNoneMatch: string;
+        /** @description The id of the last event received: the stream resumes after it, or sends `resync` first when it cannot. */
+        LastEventID: string;
     };
     requestBodies: never;
     headers: {
@@ -982,6 +1025,132 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaTypeHead"];
             421: components["responses"]["MisdirectedRequestHead"];
             503: components["responses"]["StorageUnavailableHead"];
+            default: components["responses"]["OtherErrorHead"];
+        };
+    };
+    getEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: the stream resumes after it, or sends `resync` first when it cannot. */
+                "Last-Event-ID"?: components["parameters"]["LastEventID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": ({
+                        /** @constant */
+                        event: "settings.changed";
+                        id?: string;
+                        data: components["schemas"]["SettingEntry"];
+                    } | {
+                        /** @constant */
+                        event: "settings.deleted";
+                        id?: string;
+                        data: components["schemas"]["SettingDeleted"];
+                    } | {
+                        /** @constant */
+                        event: "settings.cleared";
+                        id?: string;
+                        data: components["schemas"]["SettingsCleared"];
+                    } | {
+                        /** @constant */
+                        event: "resync";
+                        id?: string;
+                        data: components["schemas"]["Resync"];
+                    })[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    optionsEvents: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
+            204: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description The methods the path allows. */
+                    "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
+                    /** @description The request headers a cross-origin request may send. */
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    headEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: the stream resumes after it, or sends `resync` first when it cannot. */
+                "Last-Event-ID"?: components["parameters"]["LastEventID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestHead"];
+            401: components["responses"]["UnauthorizedHead"];
+            403: components["responses"]["ForbiddenHead"];
+            404: components["responses"]["NotFoundHead"];
+            405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
+            421: components["responses"]["MisdirectedRequestHead"];
             default: components["responses"]["OtherErrorHead"];
         };
     };
