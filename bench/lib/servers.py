@@ -68,7 +68,9 @@ def npm_install(project: Path) -> None:
         env.setdefault("CC", "ccache cc")
         env.setdefault("CXX", "ccache c++")
         env.setdefault("CCACHE_BASEDIR", str(project))
-    run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=project, stdout=sys.stderr, env=env)
+    # --prefer-offline: tarballs already in npm's cache (checked against the lockfile's integrity) are not fetched.
+    run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], cwd=project,
+        stdout=sys.stderr, env=env)
 
 
 def tree_size(p: Path) -> int:
