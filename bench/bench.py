@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lib.common import RESULTS_DIR, app_name, die, host_info, log, median, restore_autogroup, run, set_priority  # noqa: E402
+from lib.common import RESULTS_DIR, app_name, die, host_info, median, restore_autogroup, run, set_priority  # noqa: E402
 from lib.context import Context  # noqa: E402
 from lib.cpu import QuietGate  # noqa: E402
 from lib.report import METRICS, STORE_METRICS, chart, markdown, ratio, targets, update_readme  # noqa: E402
