@@ -52,7 +52,7 @@ MODES = {
 SCENARIOS = {
     "full": dict(rounds=3, writers=4, probe_interval_ms=2, put_warmup=20, put_count=500, list_entries=10000,
                  list_reps=10, subscribers=100, changes=300, delay_changes=200, slow_changes=2000,
-                 slow_rcvbuf=16384, idle_s=10, baseline_rounds=5),
+                 slow_rcvbuf=16384, idle_s=10, baseline_rounds=10),
     "quick": dict(rounds=1, writers=4, probe_interval_ms=2, put_warmup=2, put_count=20, list_entries=200,
                   list_reps=2, subscribers=10, changes=20, delay_changes=10, slow_changes=100,
                   slow_rcvbuf=16384, idle_s=1, baseline_rounds=1),
