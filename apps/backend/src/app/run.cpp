@@ -5,6 +5,7 @@
 
 #include "app/app_info.hpp"
 #include "app/exit_codes.hpp"
+#include "app/route_table.hpp"
 #include "config/config.hpp"
 #include "lifecycle/server.hpp"
 #include "platform/process_io.hpp"
@@ -12,7 +13,7 @@
 namespace backend {
 namespace {
 
-constexpr std::string_view kUsage = R"(Usage: backend [--help | --version]
+constexpr std::string_view kUsage = R"(Usage: backend [--help | --version | --openapi]
 
 The desktop app's sidecar HTTP server. It listens on loopback, writes one line
 "BACKEND_PORT:<port>" to stdout once it is ready, and logs to stderr.
@@ -27,6 +28,11 @@ Environment:
   BACKEND_ALLOWED_HOSTS        extra Host header values to accept, comma-separated
   BACKEND_ALLOWED_ORIGINS      extra CORS origins to allow, comma-separated
   BACKEND_TOKEN                if set, every request needs "Authorization: Bearer <token>"
+
+Flags:
+  --help     this text, on stderr
+  --version  "<name> <version>" on stdout
+  --openapi  the OpenAPI 3.1 document of the HTTP API, generated from the route table, on stdout
 
 Stdin: the line "shutdown" starts a graceful shutdown, as SIGINT and SIGTERM do.
 Exit codes: 0 clean shutdown, 1 runtime error, 2 invalid configuration,
@@ -49,6 +55,11 @@ int run(std::span<const std::string_view> args) {
       // The one thing besides the port line that goes to stdout: it is asked for, and the server does not
       // start.
       platform::write_stdout(program_label() + "\n");
+      return exit_code::kClean;
+    }
+    if (arg == "--openapi") {
+      // Asked for, like --version: the document is the output, and the server does not start.
+      platform::write_stdout(app::openapi_document());
       return exit_code::kClean;
     }
     platform::write_stderr("backend: unknown argument \"" + std::string(arg) + "\"; see --help\n");

@@ -13,8 +13,12 @@ namespace http = boost::beast::http;
 
 std::size_t ConnectionProtocol::process(std::string_view input, std::string& output, std::size_t max_output,
                                         bool draining) {
+  if (pending_ && pending_->ready) {
+    finish(pending_->response, output, draining);
+    pending_.reset();
+  }
   std::size_t used = 0;
-  while (!closing_ && output.size() < max_output && used < input.size()) {
+  while (!closing_ && !pending_ && output.size() < max_output && used < input.size()) {
     if (!parse_one(input.substr(used), used, output, draining)) break;
   }
   return used;
@@ -41,6 +45,17 @@ bool ConnectionProtocol::parse_one(std::string_view input, std::size_t& used, st
       reject(*error, output);
       return false;
     }
+    // The route decides how much body it takes. A larger body is not read at all: the answer refuses it
+    // and the connection closes, since the unread bytes leave it out of sync.
+    auto allowance = router_.body_allowance(request_);
+    if (request_.content_length > allowance) {
+      used += n;
+      request_.body_unread = true;
+      respond(output, draining);
+      return false;
+    }
+    parser_->body_limit(allowance);
+    request_.body.reserve(static_cast<std::size_t>(request_.content_length));
   }
   used += n;
   if (ec) return false;  // need_more
@@ -52,11 +67,20 @@ bool ConnectionProtocol::parse_one(std::string_view input, std::size_t& used, st
 }
 
 void ConnectionProtocol::respond(std::string& output, bool draining) {
-  auto now_wall = std::chrono::system_clock::now();
   Response response;
-  router_.handle(request_, response, now_wall, std::chrono::steady_clock::now());
+  router_.handle(request_, response, std::chrono::system_clock::now(), std::chrono::steady_clock::now(),
+                 &pending_);
+  if (!pending_) return finish(response, output, draining);
+  if (pending_->ready) {
+    finish(pending_->response, output, draining);
+    pending_.reset();
+  }
+}
+
+void ConnectionProtocol::finish(const Response& response, std::string& output, bool draining) {
+  auto now_wall = std::chrono::system_clock::now();
   ++requests_served_;
-  closing_ = response.close || !request_.keep_alive || draining ||
+  closing_ = response.close || request_.body_unread || !request_.keep_alive || draining ||
              requests_served_ >= limits::kMaxRequestsPerConnection;
   serialize(response, {date_.get(now_wall), request_.version, closing_}, output);
   if (log_.enabled(LogLevel::debug)) {

@@ -4,12 +4,15 @@
 // what the fuzzer drives.
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "http/date_cache.hpp"
 #include "http/http_error.hpp"
+#include "http/pending_reply.hpp"
 #include "http/request.hpp"
 #include "http/request_parser.hpp"
 #include "http/router.hpp"
@@ -31,12 +34,19 @@ class ConnectionProtocol {
   bool closing() const { return closing_; }
   // A request has begun but is not complete.
   bool in_message() const { return parser_.has_value(); }
+  // A handler will answer later: no input is used until it has, and `wake` runs (on the I/O thread) when it
+  // does. The next process() writes the answer.
+  bool awaiting() const { return pending_ && !pending_->ready; }
+  void on_answer(std::function<void()> wake) {
+    if (awaiting() && !pending_->wake) pending_->wake = std::move(wake);
+  }
   // Counts the requests begun so far: a change tells the session to re-arm the read deadline.
   std::uint64_t messages_started() const { return messages_started_; }
 
  private:
   bool parse_one(std::string_view input, std::size_t& used, std::string& output, bool draining);
   void respond(std::string& output, bool draining);
+  void finish(const Response& response, std::string& output, bool draining);
   void reject(HttpError error, std::string& output);
 
   const Router& router_;
@@ -44,6 +54,7 @@ class ConnectionProtocol {
   Logger& log_;
   Request request_;
   std::optional<RequestParser> parser_;
+  std::shared_ptr<PendingReply> pending_;
   bool header_checked_ = false;
   bool closing_ = false;
   std::uint64_t messages_started_ = 0;

@@ -7,7 +7,7 @@ namespace {
 
 #define BACKEND_ERROR_BODY(code, message) "{\"error\":\"" code "\",\"message\":\"" message "\"}"
 
-constexpr std::array<HttpErrorInfo, 11> kErrors{{
+constexpr std::array<HttpErrorInfo, 15> kErrors{{
     {400, "bad_request",
      BACKEND_ERROR_BODY("bad_request", "The request is malformed or its framing is ambiguous.")},
     {401, "unauthorized",
@@ -28,6 +28,17 @@ constexpr std::array<HttpErrorInfo, 11> kErrors{{
      BACKEND_ERROR_BODY("service_unavailable", "Too many connections; try again later.")},
     {505, "http_version_not_supported",
      BACKEND_ERROR_BODY("http_version_not_supported", "Only HTTP/1.0 and HTTP/1.1 are supported.")},
+    {412, "precondition_failed",
+     BACKEND_ERROR_BODY("precondition_failed",
+                        "A condition of the request (If-Match, If-None-Match) is not met.")},
+    {415, "unsupported_media_type",
+     BACKEND_ERROR_BODY("unsupported_media_type",
+                        "The request body is not accepted: JSON only, where a route takes one.")},
+    {422, "unprocessable_content",
+     BACKEND_ERROR_BODY("unprocessable_content", "The request body does not have the expected shape.")},
+    {503, "storage_unavailable",
+     BACKEND_ERROR_BODY("storage_unavailable",
+                        "The settings store could not save the change; nothing was stored.")},
 }};
 
 #undef BACKEND_ERROR_BODY
@@ -54,12 +65,18 @@ std::string_view reason_phrase(unsigned status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 412:
+      return "Precondition Failed";
     case 413:
       return "Content Too Large";
     case 414:
       return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
     case 421:
       return "Misdirected Request";
+    case 422:
+      return "Unprocessable Content";
     case 431:
       return "Request Header Fields Too Large";
     case 503:

@@ -1,23 +1,16 @@
 #pragma once
 // Every fixed error answer lives here: status, reason phrase and JSON body {"error":<code>,"message":<text>}.
-// packages/shared/openapi.json documents the same shape.
+// The OpenAPI document (api/openapi.cpp) derives its Error schema and error answers from this table.
+#include <boost/describe/enum.hpp>
 #include <string_view>
 
 namespace backend {
 
-enum class HttpError {
-  bad_request,
-  unauthorized,
-  forbidden,
-  not_found,
-  method_not_allowed,
-  payload_too_large,
-  uri_too_long,
-  misdirected_request,
-  header_fields_too_large,
-  service_unavailable,
-  http_version_not_supported,
-};
+// Described: the enumerators' names are the codes, and the OpenAPI document's ErrorCode schema lists them.
+BOOST_DEFINE_ENUM_CLASS(HttpError, bad_request, unauthorized, forbidden, not_found, method_not_allowed,
+                        payload_too_large, uri_too_long, misdirected_request, header_fields_too_large,
+                        service_unavailable, http_version_not_supported, precondition_failed,
+                        unsupported_media_type, unprocessable_content, storage_unavailable)
 
 struct HttpErrorInfo {
   unsigned status;

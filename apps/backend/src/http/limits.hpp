@@ -11,8 +11,8 @@ namespace backend::limits {
 inline constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
 // RFC 9112 §3: a target longer than this gets 414. Our routes are short.
 inline constexpr std::size_t kMaxTargetBytes = 2 * 1024;
-// We take no uploads; a small body is read and discarded so the connection stays in sync.
-inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;
+// Request bodies: each route sets its own limit (api::kDefaultBodyLimitBytes, 1 MiB, unless it says
+// otherwise); a body over it is refused with 413 before a byte of it is read.
 inline constexpr std::size_t kMaxHeaderCount = 64;
 
 // The read buffer never grows past this: it caps memory per connection whatever the client sends.
@@ -26,6 +26,9 @@ inline constexpr std::chrono::seconds kRequestReadTimeout{10};
 inline constexpr std::chrono::seconds kKeepAliveIdleTimeout{5};
 // A client that stops reading its responses is cut off after this.
 inline constexpr std::chrono::seconds kWriteTimeout{10};
+// A handler that answers later (a store write waiting for its fsync) gets this long before the connection is
+// closed.
+inline constexpr std::chrono::seconds kHandlerTimeout{30};
 // After the last response of a closing connection, unread input is drained this long so the kernel sends no
 // RST that would destroy the response before the client reads it (RFC 9112 §9.6).
 inline constexpr std::chrono::seconds kLingerTimeout{2};

@@ -1,5 +1,6 @@
 #include "http/request_parser.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cctype>
 
@@ -11,7 +12,9 @@ namespace http = boost::beast::http;
 
 RequestParser::RequestParser(Request& request) : request_(request) {
   header_limit(static_cast<std::uint32_t>(limits::kMaxHeaderBytes));
-  body_limit(limits::kMaxBodyBytes);
+  // The route decides how much body it takes once the header is known (Router::body_allowance); until then,
+  // no body byte is read.
+  body_limit(boost::none);
   // The session checks the raw header block between the header and the body, so stop after the header.
   eager(false);
 }
@@ -61,7 +64,8 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
   ec = http::error::bad_method;
 }
 
-void RequestParser::on_field_impl(http::field name, string_view, string_view value, error_code& ec) {
+void RequestParser::on_field_impl(http::field name, string_view name_string, string_view value,
+                                  error_code& ec) {
   if (++field_count_ > limits::kMaxHeaderCount) return reject(HttpError::header_fields_too_large, ec);
   switch (name) {
     case http::field::host:
@@ -78,6 +82,19 @@ void RequestParser::on_field_impl(http::field name, string_view, string_view val
       break;
     case http::field::access_control_request_method:
       request_.access_control_request_method.assign(value.data(), value.size());
+      break;
+    case http::field::content_type:
+      request_.content_type.assign(value.data(), value.size());
+      break;
+    case http::field::if_match:
+      request_.if_match.assign(value.data(), value.size());
+      break;
+    case http::field::if_none_match:
+      request_.if_none_match.assign(value.data(), value.size());
+      break;
+    case http::field::unknown:
+      if (boost::beast::iequals(name_string, "Last-Event-ID"))
+        request_.last_event_id.assign(value.data(), value.size());
       break;
     case http::field::transfer_encoding:
       // RFC 9112 §6.1 and §6.3: Transfer-Encoding beside or instead of Content-Length is the classic
@@ -106,12 +123,14 @@ void RequestParser::on_header_impl(error_code& ec) {
   // HTTP/1.0 has no reliable body framing for keep-alive; a 1.0 request with a body is refused.
   if (request_.version == 10 && length && *length > 0) return reject(HttpError::bad_request, ec);
   request_.keep_alive = keep_alive();
+  request_.content_length = length.value_or(0);
 }
 
 void RequestParser::on_body_init_impl(boost::optional<std::uint64_t> const&, error_code&) {}
 
-// No route takes a body: it is read and dropped so that the next pipelined request starts at the right byte.
+// The body, within the allowance set once the header was complete (Beast enforces body_limit).
 std::size_t RequestParser::on_body_impl(string_view body, error_code&) {
+  request_.body.append(body.data(), body.size());
   return body.size();
 }
 

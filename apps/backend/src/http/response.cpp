@@ -19,6 +19,7 @@ void set_error(Response& response, HttpError error) {
   const auto& e = info(error);
   response.status = e.status;
   response.body = e.body;
+  response.body_is_owned = false;
   response.close = closes_connection(error);
 }
 
@@ -29,9 +30,12 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
   out += reason_phrase(response.status);
   out += "\r\nDate: ";
   out += options.date;
+  auto body = response.payload();
   if (response.status != 204) {
-    out += "\r\nContent-Type: application/json\r\nContent-Length: ";
-    append_number(out, response.body.size());
+    out += "\r\nContent-Type: ";
+    out += response.content_type;
+    out += "\r\nContent-Length: ";
+    append_number(out, body.size());
   }
   out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff";
   if (!response.allow.empty()) {
@@ -56,8 +60,10 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
   } else if (options.request_version == 10) {
     out += "\r\nConnection: keep-alive";
   }
-  out += "\r\n\r\n";
-  if (!response.omit_body) out += response.body;
+  out += "\r\n";
+  out += response.headers;
+  out += "\r\n";
+  if (!response.omit_body) out += body;
 }
 
 }  // namespace backend

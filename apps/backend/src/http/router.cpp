@@ -1,39 +1,85 @@
 #include "http/router.hpp"
 
-#include <array>
+#include <boost/json/stream_parser.hpp>
+#include <boost/url/parse.hpp>
 
+#include "api/error_body.hpp"
 #include "http/http_error.hpp"
-#include "http/openapi_document.hpp"
 
 namespace backend {
 namespace {
 
 namespace http = boost::beast::http;
+namespace urls = boost::urls;
 
-constexpr std::string_view kGetHead = "GET, HEAD, OPTIONS";
-enum class RouteId { health, openapi };
-constexpr std::array<RouteInfo, 2> kRoutes{{{"/health", kGetHead}, {"/openapi.json", kGetHead}}};
+// RFC 9112 §3.2: origin-form ("/path?query") from every client, absolute-form ("http://host:port/path") which
+// a server MUST accept (§3.2.2). The asterisk and authority forms name no route of ours.
+urls::result<urls::url_view> parse_target(std::string_view target) {
+  if (target.starts_with('/')) return urls::parse_origin_form(target);
+  return urls::parse_absolute_uri(target);
+}
 
-std::string_view path_of(std::string_view target) {
-  return target.substr(0, target.find('?'));
+// RFC 9110 §8.3.1: media type names are case-insensitive; parameters such as charset may follow.
+bool is_json_media_type(std::string_view content_type) {
+  auto type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+    type.remove_suffix(1);
+  constexpr std::string_view kJson = "application/json";
+  if (type.size() != kJson.size()) return false;
+  for (std::size_t i = 0; i < type.size(); ++i) {
+    char c = type[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kJson[i]) return false;
+  }
+  return true;
+}
+
+void fail(Response& response, HttpError error, std::string_view message, std::string_view pointer = {}) {
+  response.status = info(error).status;
+  response.owned_body = api::error_body(error, message, pointer);
+  response.body_is_owned = true;
+  response.body = {};
 }
 
 }  // namespace
 
-Router::Router(AccessPolicy policy, std::string_view app_name, std::chrono::steady_clock::time_point started)
-    : policy_(std::move(policy)), health_(app_name), started_(started) {}
+Router::Router(AccessPolicy policy, const api::RouteTable& routes, std::string_view app_name,
+               std::chrono::steady_clock::time_point started, api::Services services)
+    : policy_(std::move(policy)), routes_(routes), health_(app_name), services_(services) {
+  services_.health = &health_;
+  services_.started = started;
+}
 
-std::span<const RouteInfo> Router::routes() {
-  return kRoutes;
+std::size_t Router::body_allowance(const Request& request) const {
+  auto target = parse_target(request.target);
+  if (!target) return 0;
+  std::string_view authority = target->has_scheme() ? target->encoded_host_and_port() : request.host;
+  if (!policy_.host_allowed(authority)) return 0;
+  if (request.origin_count > 0 && !policy_.origin_allowed(request.origin)) return 0;
+  if (policy_.token_required() && !policy_.authorization_valid(request.authorization)) return 0;
+  api::NamedValues params;
+  const auto* item = routes_.match(target->segments(), params);
+  const auto* endpoint = item ? item->find(request.method) : nullptr;
+  return endpoint && endpoint->takes_body() ? endpoint->spec.body_limit : 0;
 }
 
 void Router::handle(const Request& request, Response& response,
                     std::chrono::system_clock::time_point now_wall,
-                    std::chrono::steady_clock::time_point now_steady) const {
+                    std::chrono::steady_clock::time_point now_steady,
+                    std::shared_ptr<PendingReply>* pending) const {
   response.omit_body = request.method == http::verb::head;
 
+  auto target = parse_target(request.target);
+  if (!target) return fail(response, HttpError::bad_request, "The request target is malformed.");
+  std::string_view authority = request.host;
+  if (target->has_scheme()) {
+    if (target->scheme_id() != urls::scheme::http || target->has_userinfo())
+      return fail(response, HttpError::bad_request, "An absolute-form target must be an http URL.");
+    authority = target->encoded_host_and_port();
+  }
+
   // DNS rebinding: a page that rebinds its own name to 127.0.0.1 still sends its own name as Host.
-  if (!policy_.host_allowed(request.host)) return set_error(response, HttpError::misdirected_request);
+  if (!policy_.host_allowed(authority)) return set_error(response, HttpError::misdirected_request);
 
   // A browser page from any other origin gets no data and no CORS headers, so it can read nothing.
   if (request.origin_count > 0) {
@@ -41,21 +87,16 @@ void Router::handle(const Request& request, Response& response,
     response.cors_origin = request.origin;
   }
 
-  // Origin-form targets only (RFC 9112 §3.2.1); the asterisk form is for server-wide OPTIONS, which we do not
-  // serve.
-  auto path = path_of(request.target);
-  const RouteInfo* route = nullptr;
-  for (const auto& candidate : kRoutes) {
-    if (candidate.path == path) route = &candidate;
-  }
+  api::NamedValues path_params;
+  const api::PathItem* item = routes_.match(target->segments(), path_params);
 
   // A CORS preflight carries no credentials, so it is answered before the token check (Fetch standard
   // §3.2.5).
   bool preflight = request.method == http::verb::options && request.origin_count > 0 &&
                    !request.access_control_request_method.empty();
-  if (preflight && route != nullptr) {
+  if (preflight && item != nullptr) {
     response.status = 204;
-    response.allow = route->allow;
+    response.allow = item->allow;
     response.cors_preflight = true;
     return;
   }
@@ -65,34 +106,63 @@ void Router::handle(const Request& request, Response& response,
     return set_error(response, HttpError::unauthorized);
   }
 
-  if (route == nullptr) return set_error(response, HttpError::not_found);
-  response.allow = route->allow;
-
-  switch (request.method) {
-    case http::verb::get:
-    case http::verb::head:
-      break;
-    case http::verb::options:
-      response.status = 204;
-      return;
-    default:
-      return set_error(response, HttpError::method_not_allowed);
+  if (item == nullptr) return set_error(response, HttpError::not_found);
+  if (request.method == http::verb::options) {
+    response.status = 204;
+    response.allow = item->allow;
+    return;
+  }
+  const api::Endpoint* endpoint = item->find(request.method);
+  if (endpoint == nullptr) {
+    response.allow = item->allow;
+    return set_error(response, HttpError::method_not_allowed);
   }
 
-  response.allow = {};
-  response.status = 200;
-  switch (static_cast<RouteId>(route - kRoutes.data())) {
-    case RouteId::health: {
-      auto timestamp_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(now_wall.time_since_epoch()).count();
-      auto uptime = std::chrono::duration_cast<std::chrono::milliseconds>(now_steady - started_);
-      response.body = health_.write(response.scratch, timestamp_ms, uptime);
-      return;
+  // The body: JSON only, within the route's limit, parsed before the handler sees it.
+  bool has_body = request.content_length > 0;
+  if (has_body && !endpoint->takes_body())
+    return fail(response, HttpError::unsupported_media_type, "This route takes no request body.");
+  boost::json::value body;
+  if (endpoint->takes_body()) {
+    if (!is_json_media_type(request.content_type))
+      return fail(response, HttpError::unsupported_media_type,
+                  "The body must be JSON (Content-Type: application/json).");
+    if (request.content_length > endpoint->spec.body_limit) {
+      return fail(response, HttpError::payload_too_large,
+                  "The body is larger than this route's limit of " +
+                      std::to_string(endpoint->spec.body_limit) + " bytes.");
     }
-    case RouteId::openapi:
-      response.body = openapi_document();
-      return;
+    boost::json::parse_options options;
+    options.max_depth = 128;
+    boost::json::stream_parser parser({}, options);
+    boost::system::error_code ec;
+    std::size_t parsed = parser.write(request.body.data(), request.body.size(), ec);
+    if (!ec) parser.finish(ec);
+    if (ec) {
+      return fail(response, HttpError::bad_request,
+                  "The body is not valid JSON: " + ec.message() + " at byte " + std::to_string(parsed) + ".");
+    }
+    body = parser.release();
   }
+
+  api::NamedValues query_params;
+  if (!endpoint->query_params.empty()) {
+    // Unknown parameters are ignored; the names kept are the declaration's, so only the values are copied.
+    for (auto param : target->params()) {
+      for (const auto& declared : endpoint->query_params) {
+        if (declared.name == param.key) query_params.emplace_back(declared.name, std::move(param.value));
+      }
+    }
+  }
+
+  // Without a slot (unit tests), an answer given later is taken over if it was given before the return.
+  std::shared_ptr<PendingReply> local;
+  if (pending == nullptr) pending = &local;
+  response.status = 200;
+  api::Call call({request, response, services_, now_wall, now_steady, pending}, std::move(path_params),
+                 std::move(query_params));
+  endpoint->invoke(call, endpoint->takes_body() ? &body : nullptr);
+  if (local && local->ready) response = local->response;
 }
 
 }  // namespace backend

@@ -5,6 +5,7 @@
 
 #include "app/app_info.hpp"
 #include "app/exit_codes.hpp"
+#include "app/route_table.hpp"
 #include "http/limits.hpp"
 #include "log/printable.hpp"
 #include "net/session.hpp"
@@ -46,8 +47,10 @@ std::optional<std::string> Server::listen() {
     return "cannot listen on " + where + ":" + std::to_string(config_.port) + ": " + ec.message();
   }
   port_ = listener_.local_endpoint().port();
+  api::Services services;
+  services.openapi_document = app::openapi_document();
   router_.emplace(AccessPolicy(port_, config_.allowed_hosts, config_.allowed_origins, config_.token),
-                  app_info::kName, started_);
+                  app::route_table(), app_info::kName, started_, services);
   connections_.emplace(*router_, log_);
   connections_->sessions.on_empty([this] {
     if (shutting_down_) finish();

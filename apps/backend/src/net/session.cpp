@@ -75,6 +75,8 @@ void Session::process() {
   std::size_t used = protocol_.process({static_cast<const char*>(data.data()), data.size()}, output_,
                                        limits::kMaxPendingOutputBytes, context_.draining);
   input_.consume(used);
+  // A handler answers later: the answer wakes this connection, and keeps it alive until then.
+  protocol_.on_answer([self = shared_from_this()] { self->on_answer(); });
   // The read deadline is re-armed for every message: a client trickling bytes is cut off (slowloris).
   if (protocol_.in_message() && protocol_.messages_started() != started) {
     enter(Phase::reading, limits::kRequestReadTimeout);
@@ -84,9 +86,16 @@ void Session::process() {
 
 void Session::after_output() {
   if (!output_.empty()) return write();
+  // No further request is read until the pending answer is written.
+  if (protocol_.awaiting()) return enter(Phase::handling, limits::kHandlerTimeout);
   if (protocol_.closing() || (context_.draining && !protocol_.in_message())) return linger();
   if (!protocol_.in_message()) enter(Phase::idle, limits::kKeepAliveIdleTimeout);
   read();
+}
+
+// A write in progress picks the answer up when it completes (on_write processes again).
+void Session::on_answer() {
+  if (phase_ == Phase::handling) process();
 }
 
 void Session::write() {

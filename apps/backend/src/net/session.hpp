@@ -28,11 +28,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void force_close();
 
  private:
-  enum class Phase { idle, reading, writing, lingering, closed };
+  enum class Phase { idle, reading, handling, writing, lingering, closed };
 
   void read();
   void on_read(const boost::system::error_code& ec, std::size_t bytes);
   void process();
+  void on_answer();
   void write();
   void on_write(const boost::system::error_code& ec);
   void after_output();

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/route_table.hpp"
 #include "http/connection_protocol.hpp"
 #include "http/limits.hpp"
 
@@ -24,7 +25,7 @@ struct Fixture {
   backend::Logger log{backend::LogLevel::debug, sink};
   backend::DateCache date;
   backend::Router router{backend::AccessPolicy(8080, {"app.local"}, {"http://localhost:1420"}, "token"),
-                         "fuzz", std::chrono::steady_clock::now()};
+                         backend::app::route_table(), "fuzz", std::chrono::steady_clock::now()};
 };
 
 // Every answer the protocol writes must be a status line and header block, then exactly Content-Length bytes

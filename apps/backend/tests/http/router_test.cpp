@@ -4,8 +4,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "app/route_table.hpp"
 #include "http/http_error.hpp"
-#include "http/openapi_document.hpp"
 
 namespace backend {
 namespace {
@@ -41,7 +41,8 @@ class RouterTest : public ::testing::Test {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::system_clock::time_point wall_ = std::chrono::system_clock::time_point(seconds(1'700'000'000));
   Request request_;
-  Router router_{AccessPolicy(kPort, {}, {"http://localhost:1420"}, ""), "demo", started_};
+  Router router_{AccessPolicy(kPort, {}, {"http://localhost:1420"}, ""), app::route_table(), "demo", started_,
+                 api::Services{.openapi_document = app::openapi_document()}};
 };
 
 TEST_F(RouterTest, HealthAnswersTheDocument) {
@@ -69,7 +70,7 @@ TEST_F(RouterTest, HeadHasTheSameBodyLengthButOmitsIt) {
 TEST_F(RouterTest, OpenApiServesTheEmbeddedDocument) {
   auto r = handle(get("/openapi.json"));
   EXPECT_EQ(r.status, 200u);
-  EXPECT_EQ(r.body, openapi_document());
+  EXPECT_EQ(r.body, app::openapi_document());
 }
 
 TEST_F(RouterTest, UnknownPathIs404WithJson) {
@@ -77,7 +78,7 @@ TEST_F(RouterTest, UnknownPathIs404WithJson) {
   EXPECT_EQ(r.status, 404u);
   EXPECT_EQ(error_code_of(r), "not_found");
   EXPECT_EQ(handle(get("/health/")).status, 404u);
-  EXPECT_EQ(handle(get("http://127.0.0.1:4321/health")).status, 404u);
+  EXPECT_EQ(handle(get("http://127.0.0.1:4321/nope")).status, 404u);
 }
 
 TEST_F(RouterTest, WrongMethodIs405WithAllow) {
@@ -136,7 +137,7 @@ TEST_F(RouterTest, PreflightFromAllowedOriginIs204WithCorsAnswers) {
 }
 
 TEST_F(RouterTest, TokenIsRequiredWhenConfiguredButNotForPreflights) {
-  Router guarded(AccessPolicy(kPort, {}, {}, "tok"), "demo", started_);
+  Router guarded(AccessPolicy(kPort, {}, {}, "tok"), app::route_table(), "demo", started_);
   auto missing = handle(get("/health"), &guarded);
   EXPECT_EQ(missing.status, 401u);
   EXPECT_TRUE(missing.www_authenticate);
@@ -156,11 +157,12 @@ TEST_F(RouterTest, TokenIsRequiredWhenConfiguredButNotForPreflights) {
   EXPECT_EQ(handle(preflight, &guarded).status, 204u);
 }
 
-TEST(RouterRoutes, ListsHealthAndOpenApi) {
-  auto routes = Router::routes();
-  ASSERT_EQ(routes.size(), 2u);
-  EXPECT_EQ(routes[0].path, "/health");
-  EXPECT_EQ(routes[1].path, "/openapi.json");
+TEST(RouterRoutes, TheTableHoldsHealthAndOpenApiWithTheirAllow) {
+  const auto& paths = app::route_table().paths();
+  ASSERT_GE(paths.size(), 2u);
+  EXPECT_EQ(paths[0].path, "/health");
+  EXPECT_EQ(paths[0].allow, "GET, HEAD, OPTIONS");
+  EXPECT_EQ(paths[1].path, "/openapi.json");
 }
 
 }  // namespace
