@@ -4,6 +4,7 @@ target_sources(backend_core PRIVATE
   src/platform/parent_watch_windows.cpp
   src/platform/process_io_windows.cpp
   src/platform/shutdown_signals_windows.cpp
-  src/platform/stdin_reader_windows.cpp)
+  src/platform/stdin_reader_windows.cpp
+  src/platform/thread_wakeup_windows.cpp)
 # Asio's Windows code also refers to BCryptGenRandom (named pipe names); bcrypt.dll is a system DLL.
 target_link_libraries(backend_boost PUBLIC bcrypt)

@@ -2,6 +2,7 @@
 
 #include "api/openapi.hpp"
 #include "app/app_info.hpp"
+#include "settings/routes.hpp"
 #include "system/routes.hpp"
 
 namespace backend::app {
@@ -17,7 +18,8 @@ std::vector<api::Endpoint> concat(Lists... lists) {
 }  // namespace
 
 const api::RouteTable& route_table() {
-  static const api::RouteTable table(concat(system::endpoints()), {system::kTag});
+  static const api::RouteTable table(concat(system::endpoints(), settings::endpoints()),
+                                     {system::kTag, settings::kTag});
   return table;
 }
 

@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "lifecycle/server.hpp"
 #include "platform/process_io.hpp"
+#include "store/data_dir.hpp"
 
 namespace backend {
 namespace {
@@ -28,6 +29,9 @@ Environment:
   BACKEND_ALLOWED_HOSTS        extra Host header values to accept, comma-separated
   BACKEND_ALLOWED_ORIGINS      extra CORS origins to allow, comma-separated
   BACKEND_TOKEN                if set, every request needs "Authorization: Bearer <token>"
+  BACKEND_DATA_DIR             folder of the settings store (default: the app's data folder,
+                               as Tauri's app_data_dir() names it)
+  BACKEND_STORE_MAX_MB         cap on the settings store's size in MiB (default: no cap)
 
 Flags:
   --help     this text, on stderr
@@ -35,8 +39,11 @@ Flags:
   --openapi  the OpenAPI 3.1 document of the HTTP API, generated from the route table, on stdout
 
 Stdin: the line "shutdown" starts a graceful shutdown, as SIGINT and SIGTERM do.
-Exit codes: 0 clean shutdown, 1 runtime error, 2 invalid configuration,
-            3 cannot listen, 4 forced by a second signal during shutdown.
+Exit codes: 0 clean shutdown, 1 runtime error, 2 invalid configuration (or an
+            unusable BACKEND_DATA_DIR), 3 cannot listen, 4 forced by a second signal
+            during shutdown, 5 the settings store was written by a newer version,
+            6 the settings store is in use by another backend, 7 the settings store
+            cannot be opened.
 )";
 
 std::string program_label() {
@@ -72,6 +79,11 @@ int run(std::span<const std::string_view> args) {
     return exit_code::kInvalidConfig;
   }
   auto& config = std::get<Config>(loaded);
+  if (auto problem = store::prepare_data_dir(config.data_dir)) {
+    platform::write_stderr("backend: invalid configuration: BACKEND_DATA_DIR=\"" + config.data_dir.string() +
+                           "\" cannot be used: " + *problem + "\n");
+    return exit_code::kInvalidConfig;
+  }
 
   platform::prepare_process();
   auto sink = platform::make_stderr_sink();
@@ -84,6 +96,17 @@ int run(std::span<const std::string_view> args) {
   // Signal handling is installed here, before the port line: a SIGTERM right after the line must still be
   // clean.
   Server server(config, log);
+  if (auto error = server.open_store()) {
+    log.error("settings store: " + error->message);
+    switch (error->kind) {
+      case store::OpenErrorKind::newer_schema:
+        return exit_code::kStoreNewer;
+      case store::OpenErrorKind::locked:
+        return exit_code::kStoreInUse;
+      case store::OpenErrorKind::failed:
+        return exit_code::kStoreFailed;
+    }
+  }
   if (auto error = server.listen()) {
     log.error(*error);
     return exit_code::kCannotListen;

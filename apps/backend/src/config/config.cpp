@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include "app/app_info.hpp"
 #include "log/printable.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -10,9 +11,10 @@ namespace backend {
 namespace {
 
 constexpr std::uint64_t kMaxShutdownTimeoutMs = 600'000;
+constexpr std::uint64_t kMaxStoreMaxMb = 1'000'000;
 
 // Shows a value the way a user would type it back.
-std::string quoted(std::string_view value) {
+std::string as_typed(std::string_view value) {
   constexpr std::size_t kMaxShown = 64;
   return "\"" + printable(value, kMaxShown) + "\"";
 }
@@ -74,7 +76,7 @@ std::variant<std::uint16_t, ConfigError> parse_port(std::string_view value) {
   if (value.empty()) return std::uint16_t{0};
   auto number = parse_decimal(value);
   if (!number || *number > 65535) {
-    return ConfigError{"PORT=" + quoted(value) +
+    return ConfigError{"PORT=" + as_typed(value) +
                        " is not a valid port: expected a decimal number from 1 to 65535, or 0 or empty for a "
                        "port chosen by the OS"};
   }
@@ -94,7 +96,7 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
     boost::system::error_code ec;
     auto address = boost::asio::ip::make_address(*host, ec);
     if (ec) {
-      return ConfigError{"BACKEND_HOST=" + quoted(*host) +
+      return ConfigError{"BACKEND_HOST=" + as_typed(*host) +
                          " is not an IP address: expected an IPv4 or IPv6 literal such as 127.0.0.1 or ::1"};
     }
     config.host = address.to_string();
@@ -104,7 +106,7 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
   if (auto level = non_empty(env, "BACKEND_LOG_LEVEL")) {
     auto parsed = parse_log_level(*level);
     if (!parsed) {
-      return ConfigError{"BACKEND_LOG_LEVEL=" + quoted(*level) +
+      return ConfigError{"BACKEND_LOG_LEVEL=" + as_typed(*level) +
                          " is not a log level: expected error, warn, info or debug"};
     }
     config.log_level = *parsed;
@@ -113,7 +115,7 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
   if (auto timeout = non_empty(env, "BACKEND_SHUTDOWN_TIMEOUT_MS")) {
     auto parsed = parse_decimal(*timeout);
     if (!parsed || *parsed > kMaxShutdownTimeoutMs) {
-      return ConfigError{"BACKEND_SHUTDOWN_TIMEOUT_MS=" + quoted(*timeout) +
+      return ConfigError{"BACKEND_SHUTDOWN_TIMEOUT_MS=" + as_typed(*timeout) +
                          " is not a valid drain deadline: expected milliseconds from 0 to " +
                          std::to_string(kMaxShutdownTimeoutMs)};
     }
@@ -129,7 +131,7 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
     if (auto value = non_empty(env, name)) {
       auto parsed = parse_flag(*value);
       if (!parsed) {
-        return ConfigError{std::string(name) + "=" + quoted(*value) + " is not a switch: expected 1 or 0"};
+        return ConfigError{std::string(name) + "=" + as_typed(*value) + " is not a switch: expected 1 or 0"};
       }
       *target = *parsed;
     }
@@ -147,7 +149,7 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
       *target = parse_list(*value);
       for (const auto& item : *target) {
         if (!is_plain_list_item(item) || item == "*") {
-          return ConfigError{std::string(name) + " holds " + quoted(item) +
+          return ConfigError{std::string(name) + " holds " + as_typed(item) +
                              ": expected a comma-separated list of exact values such as " + example +
                              " (no wildcards, no spaces inside an item)"};
         }
@@ -164,7 +166,59 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
     config.token = *token;
   }
 
+  if (auto dir = non_empty(env, "BACKEND_DATA_DIR")) {
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(std::filesystem::path(*dir), ec);
+    if (ec) return ConfigError{"BACKEND_DATA_DIR=" + as_typed(*dir) + " is not a usable path: " + ec.message()};
+    config.data_dir = absolute.lexically_normal();
+  } else {
+    auto found = default_data_dir(env, app_info::kIdentifier);
+    if (auto* error = std::get_if<ConfigError>(&found)) return *error;
+    config.data_dir = std::get<std::filesystem::path>(found);
+  }
+
+  if (auto cap = non_empty(env, "BACKEND_STORE_MAX_MB")) {
+    auto parsed = parse_decimal(*cap);
+    if (!parsed || *parsed == 0 || *parsed > kMaxStoreMaxMb) {
+      return ConfigError{"BACKEND_STORE_MAX_MB=" + as_typed(*cap) +
+                         " is not a valid size cap: expected MiB from 1 to " + std::to_string(kMaxStoreMaxMb) +
+                         ", or empty for no cap"};
+    }
+    config.store_max_bytes = *parsed << 20;
+  }
+
   return config;
+}
+
+std::variant<std::filesystem::path, ConfigError> default_data_dir(const EnvLookup& env,
+                                                                  std::string_view identifier) {
+  namespace fs = std::filesystem;
+  auto absolute_var = [&](const char* name) -> std::optional<fs::path> {
+    auto value = non_empty(env, name);
+    if (!value) return std::nullopt;
+    fs::path path(*value);
+    // As the XDG spec says of relative values: ignore them.
+    if (!path.is_absolute()) return std::nullopt;
+    return path;
+  };
+  auto missing = [](const char* what) {
+    return ConfigError{std::string("cannot find the app data folder: ") + what +
+                       " is not set; set BACKEND_DATA_DIR to the folder for the settings store"};
+  };
+#if defined(_WIN32)
+  auto base = absolute_var("APPDATA");
+  if (!base) return missing("APPDATA");
+  return *base / fs::path(std::string(identifier));
+#elif defined(__APPLE__)
+  auto home = absolute_var("HOME");
+  if (!home) return missing("HOME");
+  return *home / "Library" / "Application Support" / std::string(identifier);
+#else
+  if (auto xdg = absolute_var("XDG_DATA_HOME")) return *xdg / std::string(identifier);
+  auto home = absolute_var("HOME");
+  if (!home) return missing("HOME");
+  return *home / ".local" / "share" / std::string(identifier);
+#endif
 }
 
 EnvLookup process_env() {

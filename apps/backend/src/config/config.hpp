@@ -2,6 +2,7 @@
 // Configuration comes from the environment only: PORT (the original design's) and BACKEND_* for the rest.
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct Config {
   std::vector<std::string> allowed_hosts;    // extra Host names, beside the loopback ones
   std::vector<std::string> allowed_origins;  // extra CORS origins, beside the Tauri webview ones
   std::string token;                         // empty: no Authorization required
+  std::filesystem::path data_dir;            // absolute; BACKEND_DATA_DIR or Tauri's app_data_dir
+  std::uint64_t store_max_bytes = 0;         // 0: no cap on settings.db
 };
 
 struct ConfigError {
@@ -37,6 +40,10 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env);
 
 // Reads the process environment.
 EnvLookup process_env();
+
+// The folder Tauri's app_data_dir() gives for `identifier` on this OS (Linux: $XDG_DATA_HOME/<id>, else
+// ~/.local/share/<id>; macOS: ~/Library/Application Support/<id>; Windows: %APPDATA%\<id>).
+std::variant<std::filesystem::path, ConfigError> default_data_dir(const EnvLookup& env, std::string_view identifier);
 
 // Exposed for tests: each parses one variable's value.
 std::variant<std::uint16_t, ConfigError> parse_port(std::string_view value);

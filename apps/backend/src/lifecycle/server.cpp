@@ -39,6 +39,18 @@ Server::Server(Config config, Logger& log)
 
 Server::~Server() = default;
 
+std::optional<store::OpenError> Server::open_store() {
+  store::OpenOptions options;
+  options.dir = config_.data_dir;
+  options.max_bytes = config_.store_max_bytes;
+  auto opened = store::SettingsStore::open(io_, options, log_);
+  if (auto* error = std::get_if<store::OpenError>(&opened)) return *error;
+  store_ = std::move(std::get<std::unique_ptr<store::SettingsStore>>(opened));
+  log_.debug("settings store: " + std::to_string(store_->entries().size()) + " entries, revision " +
+             std::to_string(store_->revision()));
+  return std::nullopt;
+}
+
 std::optional<std::string> Server::listen() {
   auto address = net::ip::make_address(config_.host);
   auto ec = listener_.open(tcp::endpoint(address, config_.port));
@@ -49,6 +61,7 @@ std::optional<std::string> Server::listen() {
   port_ = listener_.local_endpoint().port();
   api::Services services;
   services.openapi_document = app::openapi_document();
+  services.store = store_.get();
   router_.emplace(AccessPolicy(port_, config_.allowed_hosts, config_.allowed_origins, config_.token),
                   app::route_table(), app_info::kName, started_, services);
   connections_.emplace(*router_, log_);

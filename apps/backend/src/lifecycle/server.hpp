@@ -16,6 +16,7 @@
 #include "platform/parent_watch.hpp"
 #include "platform/shutdown_signals.hpp"
 #include "platform/stdin_reader.hpp"
+#include "store/settings_store.hpp"
 
 namespace backend {
 
@@ -25,6 +26,10 @@ class Server {
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
+
+  // Opens the settings store in config.data_dir (before listen()): the routes get it through store().
+  std::optional<store::OpenError> open_store();
+  store::SettingsStore& store() { return *store_; }
 
   // Binds and listens. On failure, returns a message naming the address and the port.
   std::optional<std::string> listen();
@@ -46,6 +51,9 @@ class Server {
 
   // First member: destroyed last, after every I/O object that uses it.
   boost::asio::io_context io_;
+  // Destroyed after everything that may hold a write's callback, once the loop has stopped: its destructor
+  // finishes the queued writes and joins the writer thread.
+  std::unique_ptr<store::SettingsStore> store_;
   Config config_;
   Logger& log_;
   std::chrono::steady_clock::time_point started_;

@@ -8,6 +8,8 @@ namespace backend {
 namespace {
 
 std::variant<Config, ConfigError> load(std::map<std::string, std::string> vars) {
+  // The default data folder needs a home; the tests of that default say so themselves.
+  vars.try_emplace("HOME", "/home/tester");
   return load_config([vars](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));
     if (it == vars.end()) return std::nullopt;
@@ -128,6 +130,51 @@ TEST(ConfigToken, IsKeptAndNeverEchoedInErrors) {
   EXPECT_EQ(load_ok({{"BACKEND_TOKEN", "s3cret-token"}}).token, "s3cret-token");
   auto message = load_error({{"BACKEND_TOKEN", "s3cret token"}});
   EXPECT_EQ(message.find("s3cret"), std::string::npos) << message;
+}
+
+std::optional<std::string> lookup_in(const std::map<std::string, std::string>& vars, std::string_view name) {
+  auto it = vars.find(std::string(name));
+  if (it == vars.end()) return std::nullopt;
+  return it->second;
+}
+
+TEST(ConfigDataDir, TakesBackendDataDirAsAnAbsoluteFolder) {
+  auto config = load_ok({{"BACKEND_DATA_DIR", "/var/tmp/aios-data/"}});
+  EXPECT_EQ(config.data_dir, std::filesystem::path("/var/tmp/aios-data/"));
+  auto relative = load_ok({{"BACKEND_DATA_DIR", "rel/dir"}});
+  EXPECT_TRUE(relative.data_dir.is_absolute());
+}
+
+#if !defined(_WIN32) && !defined(__APPLE__)
+TEST(ConfigDataDir, DefaultsToTauriAppDataDirOnLinux) {
+  std::map<std::string, std::string> vars{{"HOME", "/home/ann"}};
+  auto env = [&](std::string_view name) { return lookup_in(vars, name); };
+  EXPECT_EQ(std::get<std::filesystem::path>(default_data_dir(env, "com.aios.desktop")),
+            std::filesystem::path("/home/ann/.local/share/com.aios.desktop"));
+  vars["XDG_DATA_HOME"] = "/data/ann";
+  EXPECT_EQ(std::get<std::filesystem::path>(default_data_dir(env, "com.aios.desktop")),
+            std::filesystem::path("/data/ann/com.aios.desktop"));
+  vars["XDG_DATA_HOME"] = "relative/ignored";
+  EXPECT_EQ(std::get<std::filesystem::path>(default_data_dir(env, "com.aios.desktop")),
+            std::filesystem::path("/home/ann/.local/share/com.aios.desktop"));
+  vars.clear();
+  auto error = default_data_dir(env, "com.aios.desktop");
+  ASSERT_TRUE(std::holds_alternative<ConfigError>(error));
+  EXPECT_NE(std::get<ConfigError>(error).message.find("BACKEND_DATA_DIR"), std::string::npos);
+}
+
+TEST(ConfigDataDir, DefaultUsesTheTauriIdentifier) {
+  auto config = load_ok({{"HOME", "/home/ann"}});
+  EXPECT_EQ(config.data_dir, std::filesystem::path("/home/ann/.local/share/com.aios.desktop"));
+}
+#endif
+
+TEST(ConfigStoreCap, IsMebibytesAndRejectsZeroAndGarbage) {
+  EXPECT_EQ(load_ok({}).store_max_bytes, 0u);
+  EXPECT_EQ(load_ok({{"BACKEND_STORE_MAX_MB", "64"}}).store_max_bytes, 64u << 20);
+  for (const char* bad : {"0", "-1", "1.5", "64MB", "99999999"}) {
+    EXPECT_NE(load_error({{"BACKEND_STORE_MAX_MB", bad}}).find("BACKEND_STORE_MAX_MB"), std::string::npos) << bad;
+  }
 }
 
 }  // namespace
