@@ -2,12 +2,14 @@
 // scripts/generate.mjs makes from packages/shared/openapi.json; the runtime is openapi-fetch.
 import createClient, { type Client } from "openapi-fetch";
 import { APP_NAME } from "@aios/shared";
+import { BackendError, backendBaseUrl, type BackendClientOptions } from "./core.js";
 import type { components, paths } from "./generated/openapi.js";
 
 export type { components, paths } from "./generated/openapi.js";
 export type Health = components["schemas"]["Health"];
-export type ApiError = components["schemas"]["Error"];
-export type ErrorCode = components["schemas"]["ErrorCode"];
+export { BackendError, backendBaseUrl, isApiError, type ApiError, type BackendClientOptions, type ErrorCode } from "./core.js";
+export { EventStreamParser, type EventStreamHandlers, type StreamEvent } from "./event-stream.js";
+export * from "./settings.js";
 export type BackendClient = Client<paths>;
 
 /** The first line the sidecar writes to stdout: `BACKEND_PORT:<port>\n`. */
@@ -28,23 +30,6 @@ export function parseHandshakeLine(line: string): number {
   return port;
 }
 
-/** The backend's base URL: it binds the loopback address only. */
-export function backendBaseUrl(port: number): string {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new RangeError(`invalid backend port: ${String(port)}`);
-  }
-  return `http://127.0.0.1:${port}`;
-}
-
-export interface BackendClientOptions {
-  /** The port from the sidecar's handshake line. */
-  port: number;
-  /** The token the host gave the sidecar in BACKEND_TOKEN; sent as `Authorization: Bearer <token>`. */
-  token?: string;
-  /** A fetch implementation to use instead of the global one. */
-  fetch?: (input: Request) => Promise<Response>;
-}
-
 /** A typed client for the sidecar at http://127.0.0.1:<port>. */
 export function createBackendClient(options: BackendClientOptions): BackendClient {
   const { port, token } = options;
@@ -56,28 +41,6 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
     headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-}
-
-/** An error answer of the backend, with its status and `{error, message}` body. */
-export class BackendError extends Error {
-  readonly status: number;
-  readonly code: ErrorCode | undefined;
-  constructor(status: number, body: unknown) {
-    const parsed = isApiError(body) ? body : undefined;
-    super(parsed ? `backend answered ${status} ${parsed.error}: ${parsed.message}` : `backend answered ${status}`);
-    this.name = "BackendError";
-    this.status = status;
-    this.code = parsed?.error;
-  }
-}
-
-export function isApiError(body: unknown): body is ApiError {
-  return (
-    typeof body === "object" &&
-    body !== null &&
-    typeof (body as ApiError).error === "string" &&
-    typeof (body as ApiError).message === "string"
-  );
 }
 
 export interface WaitUntilHealthyOptions {

@@ -110,7 +110,7 @@ describe("backend without a token", () => {
         assert.equal(response.status, 204);
         assert.equal(response.headers.get("access-control-allow-origin"), origin);
         assert.deepEqual(headerList(response.headers.get("access-control-allow-methods")), ["get", "head", "options"]);
-        assert.deepEqual(headerList(response.headers.get("access-control-allow-headers")), ["authorization", "content-type"]);
+        assert.deepEqual(headerList(response.headers.get("access-control-allow-headers")), ["authorization", "content-type", "if-match", "if-none-match", "last-event-id"]);
         assert.match(response.headers.get("access-control-max-age") ?? "", /^[0-9]+$/);
         assert.ok(headerList(response.headers.get("vary")).includes("origin"), "Vary: Origin");
       });

@@ -16,6 +16,8 @@ std::string error_body(HttpError error, std::string_view message, std::string_vi
 #include <boost/describe/class.hpp>
 #include <optional>
 
+#include "api/json_schema.hpp"
+
 namespace backend::api {
 
 // The shape of every error answer, described so that the document's Error schema comes from it.
@@ -30,5 +32,11 @@ struct Error {
       "for people. `pointer` (RFC 6901) names the member at fault when a body has the wrong shape (422).";
 };
 BOOST_DESCRIBE_STRUCT(Error, (), (error, message, pointer))
+
+// The codes are published as ErrorCode, the name the frontend knows them by.
+template <>
+struct SchemaName<HttpError> {
+  static std::string get() { return "ErrorCode"; }
+};
 
 }  // namespace backend::api

@@ -39,6 +39,12 @@ std::string schema_name() {
   return colon == std::string::npos ? name : name.substr(colon + 2);
 }
 
+// A named type's key in components/schemas: its C++ name, unless specialized.
+template <typename T>
+struct SchemaName {
+  static std::string get() { return schema_name<T>(); }
+};
+
 template <typename T>
 boost::json::value schema_of(SchemaRegistry& registry);
 
@@ -70,7 +76,7 @@ boost::json::value schema_of(SchemaRegistry& registry) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     return json::object{{"type", "string"}};
   } else if constexpr (HasCustomSchema<T>) {
-    return registry.reference(schema_name<T>(), [] { return T::json_schema(); });
+    return registry.reference(SchemaName<T>::get(), [] { return T::json_schema(); });
   } else if constexpr (std::is_same_v<T, RawJson> || std::is_same_v<T, json::value>) {
     return json::object{
         {"description", "Any JSON value: null, a boolean, a number, a string, an array or an object."}};
@@ -82,7 +88,7 @@ boost::json::value schema_of(SchemaRegistry& registry) {
     return json::object{{"type", "object"},
                         {"additionalProperties", schema_of<typename T::mapped_type>(registry)}};
   } else if constexpr (is_described_enum_v<T>) {
-    return registry.reference(schema_name<T>(), [] {
+    return registry.reference(SchemaName<T>::get(), [] {
       json::array names;
       boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>(
           [&](auto enumerator) { names.emplace_back(enumerator.name); });
@@ -92,7 +98,7 @@ boost::json::value schema_of(SchemaRegistry& registry) {
     });
   } else {
     static_assert(is_described_struct_v<T>, "describe the type with BOOST_DESCRIBE_STRUCT");
-    return registry.reference(schema_name<T>(), [&registry] {
+    return registry.reference(SchemaName<T>::get(), [&registry] {
       json::object properties;
       json::array required;
       boost::mp11::mp_for_each<members_of<T>>([&](auto member) {

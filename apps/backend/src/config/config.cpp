@@ -169,7 +169,8 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
   if (auto dir = non_empty(env, "BACKEND_DATA_DIR")) {
     std::error_code ec;
     auto absolute = std::filesystem::absolute(std::filesystem::path(*dir), ec);
-    if (ec) return ConfigError{"BACKEND_DATA_DIR=" + as_typed(*dir) + " is not a usable path: " + ec.message()};
+    if (ec)
+      return ConfigError{"BACKEND_DATA_DIR=" + as_typed(*dir) + " is not a usable path: " + ec.message()};
     config.data_dir = absolute.lexically_normal();
   } else {
     auto found = default_data_dir(env, app_info::kIdentifier);
@@ -181,8 +182,8 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
     auto parsed = parse_decimal(*cap);
     if (!parsed || *parsed == 0 || *parsed > kMaxStoreMaxMb) {
       return ConfigError{"BACKEND_STORE_MAX_MB=" + as_typed(*cap) +
-                         " is not a valid size cap: expected MiB from 1 to " + std::to_string(kMaxStoreMaxMb) +
-                         ", or empty for no cap"};
+                         " is not a valid size cap: expected MiB from 1 to " +
+                         std::to_string(kMaxStoreMaxMb) + ", or empty for no cap"};
     }
     config.store_max_bytes = *parsed << 20;
   }

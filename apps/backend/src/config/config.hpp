@@ -43,7 +43,8 @@ EnvLookup process_env();
 
 // The folder Tauri's app_data_dir() gives for `identifier` on this OS (Linux: $XDG_DATA_HOME/<id>, else
 // ~/.local/share/<id>; macOS: ~/Library/Application Support/<id>; Windows: %APPDATA%\<id>).
-std::variant<std::filesystem::path, ConfigError> default_data_dir(const EnvLookup& env, std::string_view identifier);
+std::variant<std::filesystem::path, ConfigError> default_data_dir(const EnvLookup& env,
+                                                                  std::string_view identifier);
 
 // Exposed for tests: each parses one variable's value.
 std::variant<std::uint16_t, ConfigError> parse_port(std::string_view value);

@@ -47,10 +47,14 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
     out += "\r\nAccess-Control-Allow-Origin: ";
     out += response.cors_origin;
     out += "\r\nVary: Origin";
+    // A page may read the revision a write answers with (If-Match on the next one).
+    if (!response.headers.empty()) out += "\r\nAccess-Control-Expose-Headers: ETag";
     if (response.cors_preflight) {
       out += "\r\nAccess-Control-Allow-Methods: ";
       out += response.allow;
-      out += "\r\nAccess-Control-Allow-Headers: Authorization, Content-Type\r\nAccess-Control-Max-Age: 600";
+      out +=
+          "\r\nAccess-Control-Allow-Headers: Authorization, Content-Type, If-Match, If-None-Match, "
+          "Last-Event-ID\r\nAccess-Control-Max-Age: 600";
     }
   }
   // RFC 9112 §9.3: an HTTP/1.0 client keeps the connection only when told so; an HTTP/1.1 one unless told not

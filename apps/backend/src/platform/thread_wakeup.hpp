@@ -1,11 +1,11 @@
 #pragma once
 // Wakes the I/O thread from another thread (the settings store's writer) without Asio's locks: on POSIX the
-// io_context runs with BOOST_ASIO_CONCURRENCY_HINT_UNSAFE (io_concurrency.hpp), so no other thread may post to
-// it. POSIX: the other thread writes a byte to a pipe, which the I/O thread reads through a stream_descriptor.
-// Windows: the io_context keeps its locks, so the other thread posts.
+// io_context runs with BOOST_ASIO_CONCURRENCY_HINT_UNSAFE (io_concurrency.hpp), so no other thread may post
+// to it. POSIX: the other thread writes a byte to a pipe, which the I/O thread reads through a
+// stream_descriptor. Windows: the io_context keeps its locks, so the other thread posts.
 //
-// Idle costs nothing: a wait is outstanding only between arm() and the next wake, so an io_context with nothing
-// else to do still runs out of work, and no timer or poll ever fires.
+// Idle costs nothing: a wait is outstanding only between arm() and the next wake, so an io_context with
+// nothing else to do still runs out of work, and no timer or poll ever fires.
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>

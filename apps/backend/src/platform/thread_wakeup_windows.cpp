@@ -9,12 +9,13 @@ namespace {
 
 using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 
-// Shared with the posted handlers, which may still sit in the io_context's queue after the ThreadWakeup is gone.
+// Shared with the posted handlers, which may still sit in the io_context's queue after the ThreadWakeup is
+// gone.
 struct Shared {
   std::mutex mutex;
   boost::asio::io_context* io = nullptr;  // null once destroyed
-  std::function<void()> on_wake;           // I/O thread only
-  std::optional<WorkGuard> armed;          // I/O thread only: keeps the io_context running until the wake
+  std::function<void()> on_wake;          // I/O thread only
+  std::optional<WorkGuard> armed;         // I/O thread only: keeps the io_context running until the wake
 };
 
 }  // namespace

@@ -58,7 +58,8 @@ Attempt classify(sqlite3* db, int rc, const fs::path& path, std::string_view ste
     return OpenError{OpenErrorKind::locked,
                      utf8(path) + " is in use by another backend (" + std::string(step) + ": " + text + ")"};
   }
-  return OpenError{OpenErrorKind::failed, "cannot open " + utf8(path) + " (" + std::string(step) + ": " + text + ")"};
+  return OpenError{OpenErrorKind::failed,
+                   "cannot open " + utf8(path) + " (" + std::string(step) + ": " + text + ")"};
 }
 
 // The schema version in the file's header, read without SQLite, which would create an empty -wal beside it.
@@ -68,7 +69,8 @@ std::optional<std::int64_t> header_user_version(const fs::path& path) {
   constexpr std::size_t kUserVersionOffset = 60;
   std::ifstream in(path, std::ios::binary);
   char header[100];
-  if (!in.read(header, sizeof header) || std::string_view(header, kMagic.size()) != kMagic) return std::nullopt;
+  if (!in.read(header, sizeof header) || std::string_view(header, kMagic.size()) != kMagic)
+    return std::nullopt;
   std::uint32_t value = 0;
   for (std::size_t i = 0; i < 4; ++i)
     value = (value << 8) | static_cast<unsigned char>(header[kUserVersionOffset + i]);
@@ -76,16 +78,17 @@ std::optional<std::int64_t> header_user_version(const fs::path& path) {
 }
 
 OpenError newer_schema(const fs::path& path, std::int64_t version) {
-  return OpenError{OpenErrorKind::newer_schema,
-                   utf8(path) + " was written by a newer backend (schema " + std::to_string(version) +
-                       ", this backend knows up to " + std::to_string(kSchemaVersion) + "); it was left untouched"};
+  return OpenError{OpenErrorKind::newer_schema, utf8(path) + " was written by a newer backend (schema " +
+                                                    std::to_string(version) + ", this backend knows up to " +
+                                                    std::to_string(kSchemaVersion) +
+                                                    "); it was left untouched"};
 }
 
 std::variant<std::monostate, OpenError> load(sqlite3* db, const OpenOptions& options, OpenedDatabase& out,
                                              const fs::path& path) {
   auto failed = [&](int rc, std::string_view what) {
-    return OpenError{OpenErrorKind::failed,
-                     "cannot read " + utf8(path) + " (" + std::string(what) + ": " + sqlite::error_text(db, rc) + ")"};
+    return OpenError{OpenErrorKind::failed, "cannot read " + utf8(path) + " (" + std::string(what) + ": " +
+                                                sqlite::error_text(db, rc) + ")"};
   };
   int rc = sqlite::query_int(db, "SELECT value FROM meta WHERE name = 'revision'", out.revision);
   if (rc != SQLITE_OK) return failed(rc, "revision");
@@ -96,8 +99,9 @@ std::variant<std::monostate, OpenError> load(sqlite3* db, const OpenOptions& opt
   rc = sqlite::prepare(db, "SELECT key, value, revision FROM entries", stmt);
   if (rc != SQLITE_OK) return failed(rc, "entries");
   while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-    out.entries.insert_or_assign(sqlite::column_text(stmt.get(), 0),
-                                 Entry{sqlite::column_text(stmt.get(), 1), sqlite3_column_int64(stmt.get(), 2)});
+    out.entries.insert_or_assign(
+        sqlite::column_text(stmt.get(), 0),
+        Entry{sqlite::column_text(stmt.get(), 1), sqlite3_column_int64(stmt.get(), 2)});
   }
   if (rc != SQLITE_DONE) return failed(rc, "entries");
 
@@ -105,7 +109,8 @@ std::variant<std::monostate, OpenError> load(sqlite3* db, const OpenOptions& opt
   if (rc != SQLITE_OK) return failed(rc, "changes");
   while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
     auto kind = sqlite3_column_int(stmt.get(), 1);
-    if (kind < 0 || kind > static_cast<int>(ChangeKind::cleared)) return failed(SQLITE_CORRUPT, "change kind");
+    if (kind < 0 || kind > static_cast<int>(ChangeKind::cleared))
+      return failed(SQLITE_CORRUPT, "change kind");
     out.log.push_back(Change{sqlite3_column_int64(stmt.get(), 0), static_cast<ChangeKind>(kind),
                              sqlite::column_text(stmt.get(), 2), sqlite::column_text(stmt.get(), 3)});
   }
@@ -123,19 +128,20 @@ Attempt try_open(const fs::path& path, const OpenOptions& options) {
     return newer_schema(path, *version);
 
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(utf8(path).c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      utf8(path).c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nullptr);
   sqlite::Db db(raw);
   if (rc != SQLITE_OK) return classify(raw, rc, path, "open");
   sqlite3_extended_result_codes(raw, 1);
-  // Until the file is known to be ours, closing must not checkpoint: a newer backend's or a corrupt file's WAL
-  // stays as it was.
+  // Until the file is known to be ours, closing must not checkpoint: a newer backend's or a corrupt file's
+  // WAL stays as it was.
   sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
 
   // One backend per folder: the exclusive lock is taken by the first write below and held until close, so a
-  // second backend's first read gets SQLITE_BUSY. It also keeps WAL's index in this process's memory (no -shm).
+  // second backend's first read gets SQLITE_BUSY. It also keeps WAL's index in this process's memory (no
+  // -shm).
   rc = sqlite::exec(raw, "PRAGMA locking_mode = EXCLUSIVE");
   if (rc != SQLITE_OK) return classify(raw, rc, path, "locking_mode");
 
@@ -163,7 +169,8 @@ Attempt try_open(const fs::path& path, const OpenOptions& options) {
   rc = sqlite::query_text(raw, "PRAGMA journal_mode = WAL", mode);
   if (rc != SQLITE_OK) return classify(raw, rc, path, "journal_mode");
   if (mode != "wal") {
-    return OpenError{OpenErrorKind::failed, "cannot open " + utf8(path) + ": WAL mode refused (" + mode + ")"};
+    return OpenError{OpenErrorKind::failed,
+                     "cannot open " + utf8(path) + ": WAL mode refused (" + mode + ")"};
   }
   rc = sqlite::exec(raw, "PRAGMA synchronous = FULL");
   if (rc != SQLITE_OK) return classify(raw, rc, path, "synchronous");
@@ -184,8 +191,8 @@ Attempt try_open(const fs::path& path, const OpenOptions& options) {
   if (rc == SQLITE_OK) rc = sqlite::exec(raw, "COMMIT");
   if (rc != SQLITE_OK) {
     sqlite::exec(raw, "ROLLBACK");
-    return OpenError{OpenErrorKind::failed,
-                     "cannot prepare " + utf8(path) + ": " + (error.empty() ? sqlite::error_text(raw, rc) : error)};
+    return OpenError{OpenErrorKind::failed, "cannot prepare " + utf8(path) + ": " +
+                                                (error.empty() ? sqlite::error_text(raw, rc) : error)};
   }
   sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
 
@@ -210,7 +217,8 @@ std::variant<fs::path, OpenError> move_aside(const fs::path& path) {
   }
   for (const char* suffix : kCompanions) {
     auto companion = fs::path(path.native() + fs::path(suffix).native());
-    if (fs::exists(companion, ec)) fs::rename(companion, fs::path(target.native() + fs::path(suffix).native()), ec);
+    if (fs::exists(companion, ec))
+      fs::rename(companion, fs::path(target.native() + fs::path(suffix).native()), ec);
   }
   return target;
 }

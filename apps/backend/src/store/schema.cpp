@@ -10,7 +10,8 @@ namespace {
 // Migration i takes the schema from version i to i + 1. Append only: a released step is never edited, since
 // files in the field were made by it.
 constexpr std::array<const char*, kSchemaVersion> kMigrations = {
-    // 0 -> 1: the entries; the store-wide counters (meta: 'revision', the last one given out, and 'log_start',
+    // 0 -> 1: the entries; the store-wide counters (meta: 'revision', the last one given out, and
+    // 'log_start',
     // after which every change is still in `changes`); the recent changes, for clients catching up.
     R"sql(
       CREATE TABLE entries (

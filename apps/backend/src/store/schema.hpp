@@ -7,8 +7,8 @@
 
 namespace backend::store {
 
-// The newest schema this binary knows. A file with a higher user_version was written by a newer backend and is
-// never opened for writing.
+// The newest schema this binary knows. A file with a higher user_version was written by a newer backend and
+// is never opened for writing.
 inline constexpr std::int64_t kSchemaVersion = 1;
 
 // Runs the migrations from `from` up to kSchemaVersion, then sets user_version, inside the caller's write

@@ -24,7 +24,7 @@ struct SettingsStore::Impl {
   std::uint64_t commits = 0;
   std::vector<std::function<void(const Change&)>> listeners;
   std::deque<std::function<void(const WriteResult&)>> waiting;  // one per write handed on, in order
-  std::vector<Write> inbox;                                      // submitted in this turn of the loop
+  std::vector<Write> inbox;                                     // submitted in this turn of the loop
   bool flush_posted = false;
   std::shared_ptr<Impl*> self = std::make_shared<Impl*>(this);  // posted handlers hold a weak reference
 
@@ -136,8 +136,8 @@ struct SettingsStore::Impl {
 };
 
 std::variant<std::unique_ptr<SettingsStore>, OpenError> SettingsStore::open(boost::asio::io_context& io,
-                                                                          const OpenOptions& options,
-                                                                          Logger& log) {
+                                                                            const OpenOptions& options,
+                                                                            Logger& log) {
   // Built with SQLITE_OMIT_AUTOINIT; repeated calls are no-ops.
   if (int rc = sqlite3_initialize(); rc != SQLITE_OK)
     return OpenError{OpenErrorKind::failed, std::string("cannot start SQLite: ") + sqlite3_errstr(rc)};
@@ -153,7 +153,8 @@ std::variant<std::unique_ptr<SettingsStore>, OpenError> SettingsStore::open(boos
     sizes.emplace_back(change.revision, change.key.size() + change.value.size());
   impl->writer = std::make_unique<Writer>(std::move(db.db), db.revision, db.log_start, std::move(sizes),
                                           LogLimits{options.change_log_size, options.change_log_max_bytes});
-  if (auto error = impl->writer->prepare()) return OpenError{OpenErrorKind::failed, "settings store: " + *error};
+  if (auto error = impl->writer->prepare())
+    return OpenError{OpenErrorKind::failed, "settings store: " + *error};
   impl->entries = std::move(db.entries);
   impl->changes = std::move(db.log);
   impl->revision = db.revision;

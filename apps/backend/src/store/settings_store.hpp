@@ -2,8 +2,8 @@
 // The settings store: a key -> JSON value map kept in SQLite (<data dir>/settings.db).
 //
 // Durability promise: a write's completion callback runs only after the transaction holding it is committed
-// with WAL and synchronous=FULL, so an answered write survives a crash or a SIGKILL. Nothing the user stored is
-// ever deleted to "recover": a file that is not a readable database is renamed aside, never removed.
+// with WAL and synchronous=FULL, so an answered write survives a crash or a SIGKILL. Nothing the user stored
+// is ever deleted to "recover": a file that is not a readable database is renamed aside, never removed.
 //
 // Threads: the I/O thread reads the committed state from memory (find, entries, changes_since) and never
 // touches SQLite; one writer thread owns the SQLite connection, takes every queued write into one transaction
@@ -67,8 +67,8 @@ struct WriteResult {
 inline constexpr std::size_t kMaxValueBytes = std::size_t{1} << 20;
 
 struct OpenOptions {
-  std::filesystem::path dir;      // the data folder, already created
-  std::uint64_t max_bytes = 0;    // 0: no cap (else PRAGMA max_page_count)
+  std::filesystem::path dir;    // the data folder, already created
+  std::uint64_t max_bytes = 0;  // 0: no cap (else PRAGMA max_page_count)
   std::size_t change_log_size = 1000;
   // The change log also keeps at most this many bytes of keys and values (values can be 1 MiB each).
   std::size_t change_log_max_bytes = std::size_t{16} << 20;
@@ -89,17 +89,19 @@ class SettingsStore {
  public:
   using Entries = std::map<std::string, Entry, std::less<>>;
 
-  // Opens or creates <dir>/settings.db, migrates it forward, loads it into memory and starts the writer thread.
+  // Opens or creates <dir>/settings.db, migrates it forward, loads it into memory and starts the writer
+  // thread.
   static std::variant<std::unique_ptr<SettingsStore>, OpenError> open(boost::asio::io_context& io,
-                                                                      const OpenOptions& options, Logger& log);
+                                                                      const OpenOptions& options,
+                                                                      Logger& log);
   ~SettingsStore();  // finishes the queued writes, then joins the writer thread
 
   // I/O thread only: the committed state.
   const Entry* find(std::string_view key) const;
   const Entries& entries() const;
   Revision revision() const;
-  // The committed changes after `after`, oldest first; nullopt when the log no longer reaches back that far or
-  // `after` is newer than the store.
+  // The committed changes after `after`, oldest first; nullopt when the log no longer reaches back that far
+  // or `after` is newer than the store.
   std::optional<std::vector<const Change*>> changes_since(Revision after) const;
 
   // Queues a write. `done` runs later on the I/O thread, once the transaction holding it is durable (or has

@@ -38,8 +38,8 @@ inline int exec(sqlite3* db, const char* sql) {
   return sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
 }
 
-// Binds text by length: the bytes go in exactly, NULs and all. SQLITE_TRANSIENT is not needed, the caller keeps
-// the text alive until the statement is reset.
+// Binds text by length: the bytes go in exactly, NULs and all. SQLITE_TRANSIENT is not needed, the caller
+// keeps the text alive until the statement is reset.
 inline int bind_text(sqlite3_stmt* stmt, int index, std::string_view text) {
   return sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
 }

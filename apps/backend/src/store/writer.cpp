@@ -42,7 +42,8 @@ std::optional<std::string> Writer::prepare() {
            Sql{&set_meta_, "UPDATE meta SET value = ?2 WHERE name = ?1"},
        }) {
     int rc = sqlite::prepare(db_.get(), text, *stmt);
-    if (rc != SQLITE_OK) return std::string("preparing \"") + text + "\": " + sqlite::error_text(db_.get(), rc);
+    if (rc != SQLITE_OK)
+      return std::string("preparing \"") + text + "\": " + sqlite::error_text(db_.get(), rc);
   }
   return std::nullopt;
 }

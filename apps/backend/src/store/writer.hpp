@@ -1,6 +1,6 @@
 #pragma once
-// The writer thread's side of the store: it owns the SQLite connection and turns a batch of queued writes into
-// one transaction (group commit: one fsync for the whole batch).
+// The writer thread's side of the store: it owns the SQLite connection and turns a batch of queued writes
+// into one transaction (group commit: one fsync for the whole batch).
 #include <cstddef>
 #include <deque>
 #include <optional>
@@ -34,8 +34,8 @@ struct LogLimits {
 class Writer {
  public:
   // `log` is the change log as loaded (revision, key and value sizes), oldest first.
-  Writer(sqlite::Db db, Revision revision, Revision log_start, std::deque<std::pair<Revision, std::size_t>> log,
-         LogLimits limits);
+  Writer(sqlite::Db db, Revision revision, Revision log_start,
+         std::deque<std::pair<Revision, std::size_t>> log, LogLimits limits);
 
   // Prepares the statements; at open, before the writer thread starts. Returns an error message on failure.
   std::optional<std::string> prepare();
@@ -57,7 +57,7 @@ class Writer {
   sqlite::Db db_;
   Revision revision_;
   Revision log_start_;
-  Revision saved_revision_;   // the values in the meta table
+  Revision saved_revision_;  // the values in the meta table
   Revision saved_log_start_;
   std::deque<std::pair<Revision, std::size_t>> log_;
   std::size_t log_bytes_ = 0;

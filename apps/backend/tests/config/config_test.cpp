@@ -173,7 +173,8 @@ TEST(ConfigStoreCap, IsMebibytesAndRejectsZeroAndGarbage) {
   EXPECT_EQ(load_ok({}).store_max_bytes, 0u);
   EXPECT_EQ(load_ok({{"BACKEND_STORE_MAX_MB", "64"}}).store_max_bytes, 64u << 20);
   for (const char* bad : {"0", "-1", "1.5", "64MB", "99999999"}) {
-    EXPECT_NE(load_error({{"BACKEND_STORE_MAX_MB", bad}}).find("BACKEND_STORE_MAX_MB"), std::string::npos) << bad;
+    EXPECT_NE(load_error({{"BACKEND_STORE_MAX_MB", bad}}).find("BACKEND_STORE_MAX_MB"), std::string::npos)
+        << bad;
   }
 }
 

@@ -1,6 +1,6 @@
-// The child of SettingsStoreCrash: opens the store in argv[1] and writes keys "<argv[2]>-<n>" forever, keeping
-// 16 writes in flight. Each answered write is reported on stdout as "<revision> <key>\n", only after its `done`
-// ran, i.e. once it is durable. The test SIGKILLs this process at arbitrary points.
+// The child of SettingsStoreCrash: opens the store in argv[1] and writes keys "<argv[2]>-<n>" forever,
+// keeping 16 writes in flight. Each answered write is reported on stdout as "<revision> <key>\n", only after
+// its `done` ran, i.e. once it is durable. The test SIGKILLs this process at arbitrary points.
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>

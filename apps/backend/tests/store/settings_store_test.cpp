@@ -98,8 +98,10 @@ TEST(SettingsStore, IfMatchAndIfNoneMatchAreCheckedAgainstTheStoredRevision) {
   auto& store = h.open();
   auto created = h.write(Write{Write::Op::put, "k", "1", std::nullopt, true});
   EXPECT_EQ(created.status, WriteStatus::ok);
-  EXPECT_EQ(h.write(Write{Write::Op::put, "k", "2", std::nullopt, true}).status, WriteStatus::precondition_failed);
-  EXPECT_EQ(h.write(Write{Write::Op::put, "k", "2", created.revision + 7}).status, WriteStatus::precondition_failed);
+  EXPECT_EQ(h.write(Write{Write::Op::put, "k", "2", std::nullopt, true}).status,
+            WriteStatus::precondition_failed);
+  EXPECT_EQ(h.write(Write{Write::Op::put, "k", "2", created.revision + 7}).status,
+            WriteStatus::precondition_failed);
   EXPECT_EQ(h.write(Write{Write::Op::put, "absent", "2", 1}).status, WriteStatus::precondition_failed);
   EXPECT_EQ(store.find("k")->value, "1");
   EXPECT_EQ(store.revision(), created.revision);  // refused writes take no revision
@@ -274,8 +276,9 @@ TEST(SettingsStoreFaults, ADamagedDatabaseIsMovedAside) {
 
 TEST(SettingsStoreFaults, AnotherProgramsDatabaseIsMovedAsideNotChanged) {
   TempDir dir;
-  raw_sql(dir.path() / "settings.db", "CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes "
-                                      "VALUES (1, 'keep me');");
+  raw_sql(dir.path() / "settings.db",
+          "CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes "
+          "VALUES (1, 'keep me');");
   auto before = read_file(dir.path() / "settings.db");
   StoreHarness h(options_for(dir));
   h.open();

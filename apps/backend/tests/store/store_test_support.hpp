@@ -23,7 +23,8 @@ class TempDir {
  public:
   TempDir() {
     std::random_device random;
-    path_ = fs::temp_directory_path() / ("aios-store-test-" + std::to_string(random()) + std::to_string(random()));
+    path_ = fs::temp_directory_path() /
+            ("aios-store-test-" + std::to_string(random()) + std::to_string(random()));
     fs::create_directories(path_);
   }
   ~TempDir() {

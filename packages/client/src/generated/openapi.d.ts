@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Liveness and basic facts
-         * @description Tells that the backend is up, with the app name, the current time and the uptime. Never cached.
+         * @description Tells that the backend is up, with the app name, the current time and the uptime.
          */
         get: operations["getHealth"];
         put?: never;
@@ -21,12 +21,12 @@ export interface paths {
         delete?: never;
         /**
          * CORS preflight for /health
-         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers, so the browser blocks the real request. A preflight (an OPTIONS request with `Origin` and `Access-Control-Request-Method`) never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token like GET.
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
          */
         options: operations["optionsHealth"];
         /**
-         * Liveness without a body
-         * @description Same status and headers as GET, without a body. Error answers to HEAD carry no body either.
+         * Liveness and basic facts (headers only)
+         * @description The same status and headers as GET, without a body. Tells that the backend is up, with the app name, the current time and the uptime.
          */
         head: operations["headHealth"];
         patch?: never;
@@ -40,23 +40,85 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * This OpenAPI document
-         * @description The OpenAPI 3.1 document that describes this API, as embedded in the binary at build time.
+         * This API's OpenAPI 3.1 document
+         * @description The document generated from the route table; `backend --openapi` prints the same.
          */
-        get: operations["getOpenApi"];
+        get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
         delete?: never;
         /**
          * CORS preflight for /openapi.json
-         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers, so the browser blocks the real request. A preflight (an OPTIONS request with `Origin` and `Access-Control-Request-Method`) never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token like GET.
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
          */
-        options: operations["optionsOpenApi"];
+        options: operations["optionsOpenapiJson"];
         /**
-         * This OpenAPI document's headers
-         * @description Same status and headers as GET, without a body. Error answers to HEAD carry no body either.
+         * This API's OpenAPI 3.1 document (headers only)
+         * @description The same status and headers as GET, without a body. The document generated from the route table; `backend --openapi` prints the same.
          */
-        head: operations["headOpenApi"];
+        head: operations["headOpenApiDocument"];
+        patch?: never;
+        trace?: never;
+    };
+    "/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every setting, with the store's revision */
+        get: operations["listSettings"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete every setting
+         * @description Answered once the change is on disk.
+         */
+        delete: operations["clearSettings"];
+        /**
+         * CORS preflight for /settings
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
+         */
+        options: operations["optionsSettings"];
+        /**
+         * Every setting, with the store's revision (headers only)
+         * @description The same status and headers as GET, without a body.
+         */
+        head: operations["headListSettings"];
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One setting */
+        get: operations["getSetting"];
+        /**
+         * Store a setting
+         * @description Creates or replaces the setting and answers once the change is on disk (WAL, synchronous=FULL). `If-Match: "<revision>"` stores only over that revision, `If-None-Match: *` only if the key is new; otherwise 412 and nothing is stored.
+         */
+        put: operations["putSetting"];
+        post?: never;
+        /**
+         * Delete a setting
+         * @description Answered once the change is on disk.
+         */
+        delete: operations["deleteSetting"];
+        /**
+         * CORS preflight for /settings/{key}
+         * @description Answers a CORS preflight. For an allowed Origin (`tauri://localhost`, `http://tauri.localhost`, `https://tauri.localhost`, and the comma-separated origins in the backend's `BACKEND_ALLOWED_ORIGINS` environment variable) the answer is 204 with `Access-Control-Allow-Origin` set to that exact origin (never `*`), `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age` and `Vary: Origin`. Any other origin gets 403 `forbidden` without CORS headers. A preflight never needs the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with `Allow`, and needs the token.
+         */
+        options: operations["optionsSettingsKey"];
+        /**
+         * One setting (headers only)
+         * @description The same status and headers as GET, without a body.
+         */
+        head: operations["headSetting"];
         patch?: never;
         trace?: never;
     };
@@ -64,34 +126,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The answer of GET /health. */
+        /** @description The answer of GET /health: `status` is always `ok`, `app` the app's name, `timestamp` the wall-clock time in milliseconds since the Unix epoch, `uptime` the seconds since start (monotonic clock). */
         Health: {
-            /**
-             * @description Always `ok` when the backend answers.
-             * @constant
-             */
-            status: "ok";
-            /** @description The app name from packages/shared/app.json. */
+            status: string;
             app: string;
-            /**
-             * Format: int64
-             * @description The backend's clock, in milliseconds since the Unix epoch.
-             */
             timestamp: number;
-            /** @description Seconds since the backend started. */
             uptime: number;
         };
-        /** @description The body of every error answer. */
-        Error: {
-            error: components["schemas"]["ErrorCode"];
-            /** @description Human-readable text; not meant to be parsed. */
-            message: string;
-        };
-        /**
-         * @description Machine-readable error code; each goes with one HTTP status.
-         * @enum {string}
-         */
-        ErrorCode: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "misdirected_request" | "payload_too_large" | "uri_too_long" | "header_fields_too_large" | "service_unavailable" | "http_version_not_supported";
         /** @description An OpenAPI 3.1 document (this one). */
         OpenApiDocument: {
             openapi: string;
@@ -99,17 +140,38 @@ export interface components {
                 title: string;
                 version: string;
             };
-            paths: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
-            };
-        } & {
-            [key: string]: unknown;
+            paths: Record<string, never>;
         };
+        /** @description Every setting, and the store's revision: one counter for the whole store that grows with every change and never goes back, across restarts too. */
+        SettingsSnapshot: {
+            entries: {
+                [key: string]: unknown;
+            };
+            revision: number;
+        };
+        /** @description One setting: its key, its value exactly as stored, and the store revision of its last change (also its ETag). */
+        SettingEntry: {
+            key: string;
+            /** @description Any JSON value: null, a boolean, a number, a string, an array or an object. */
+            value: unknown;
+            revision: number;
+        };
+        /** @description The body of PUT /settings/{key}: any JSON value, at most 1 MiB. */
+        SettingValue: {
+            /** @description Any JSON value: null, a boolean, a number, a string, an array or an object. */
+            value: unknown;
+        };
+        /** @description The body of every error answer. `error` is machine-readable and goes with one HTTP status; `message` is for people. `pointer` (RFC 6901) names the member at fault when a body has the wrong shape (422). */
+        Error: {
+            error: components["schemas"]["ErrorCode"];
+            message: string;
+            pointer?: string;
+        };
+        /** @enum {string} */
+        ErrorCode: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "misdirected_request" | "header_fields_too_large" | "service_unavailable" | "http_version_not_supported" | "precondition_failed" | "unsupported_media_type" | "unprocessable_content" | "storage_unavailable";
     };
     responses: {
-        /** @description The request is malformed (400). */
+        /** @description The request is malformed or its framing is ambiguous. (400) */
         BadRequest: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -119,13 +181,13 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "bad_request",
-                 *       "message": "The request is malformed (400)."
+                 *       "message": "The request is malformed or its framing is ambiguous."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request is malformed (400). No body. */
+        /** @description The request is malformed or its framing is ambiguous. (400). No body. */
         BadRequestHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -133,35 +195,31 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The backend runs with a token and the request lacks `Authorization: Bearer <token>` or has a wrong one (401). */
+        /** @description This backend requires the header Authorization: Bearer <token>. (401) */
         Unauthorized: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
-                /** @description The scheme to use. */
-                "WWW-Authenticate"?: "Bearer";
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
                  *       "error": "unauthorized",
-                 *       "message": "The backend runs with a token and the request lacks `Authorization: Bearer <token>` or has a wrong one (401)."
+                 *       "message": "This backend requires the header Authorization: Bearer <token>."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The backend runs with a token and the request lacks `Authorization: Bearer <token>` or has a wrong one (401). No body. */
+        /** @description This backend requires the header Authorization: Bearer <token>. (401). No body. */
         UnauthorizedHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
-                /** @description The scheme to use. */
-                "WWW-Authenticate"?: "Bearer";
                 [name: string]: unknown;
             };
             content?: never;
         };
-        /** @description The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it. */
+        /** @description Requests from this Origin are not allowed. (403) */
         Forbidden: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -171,13 +229,13 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "forbidden",
-                 *       "message": "The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it."
+                 *       "message": "Requests from this Origin are not allowed."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request has an Origin header that is not an allowed origin (403). The answer carries no CORS headers, so a page from that origin cannot read it. No body. */
+        /** @description Requests from this Origin are not allowed. (403). No body. */
         ForbiddenHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -185,7 +243,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description No route has this path (404). */
+        /** @description No route matches the request path. (404) */
         NotFound: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -195,13 +253,13 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "not_found",
-                 *       "message": "No route has this path (404)."
+                 *       "message": "No route matches the request path."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No route has this path (404). No body. */
+        /** @description No route matches the request path. (404). No body. */
         NotFoundHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -209,33 +267,47 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The path exists but not with this method (405). `Allow` lists the methods it has. */
+        /** @description The route does not support this method; see the Allow header. (405) */
         MethodNotAllowed: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
-                Allow: components["headers"]["Allow"];
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
                  *       "error": "method_not_allowed",
-                 *       "message": "The path exists but not with this method (405). `Allow` lists the methods it has."
+                 *       "message": "The route does not support this method; see the Allow header."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The path exists but not with this method (405). `Allow` lists the methods it has. No body. */
+        /** @description The route does not support this method; see the Allow header. (405). No body. */
         MethodNotAllowedHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
-                Allow: components["headers"]["Allow"];
                 [name: string]: unknown;
             };
             content?: never;
         };
-        /** @description The Host header is not a name this backend answers to (421); a defence against DNS rebinding. */
+        /** @description The request body is too large. (413) */
+        PayloadTooLarge: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "payload_too_large",
+                 *       "message": "The request body is too large."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The Host header does not name this backend. (421) */
         MisdirectedRequest: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -245,13 +317,13 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "misdirected_request",
-                 *       "message": "The Host header is not a name this backend answers to (421); a defence against DNS rebinding."
+                 *       "message": "The Host header does not name this backend."
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The Host header is not a name this backend answers to (421); a defence against DNS rebinding. No body. */
+        /** @description The Host header does not name this backend. (421). No body. */
         MisdirectedRequestHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -259,41 +331,129 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Any other error, with the same body: 413 `payload_too_large`, 414 `uri_too_long`, 431 `header_fields_too_large`, 503 `service_unavailable` (too many connections), 505 `http_version_not_supported`. */
+        /** @description A condition of the request (If-Match, If-None-Match) is not met. (412) */
+        PreconditionFailed: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "precondition_failed",
+                 *       "message": "A condition of the request (If-Match, If-None-Match) is not met."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is not accepted: JSON only, where a route takes one. (415) */
+        UnsupportedMediaType: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "unsupported_media_type",
+                 *       "message": "The request body is not accepted: JSON only, where a route takes one."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is not accepted: JSON only, where a route takes one. (415). No body. */
+        UnsupportedMediaTypeHead: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The request body does not have the expected shape. (422) */
+        UnprocessableContent: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "unprocessable_content",
+                 *       "message": "The request body does not have the expected shape."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The settings store could not save the change; nothing was stored. (503) */
+        StorageUnavailable: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "storage_unavailable",
+                 *       "message": "The settings store could not save the change; nothing was stored."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The settings store could not save the change; nothing was stored. (503). No body. */
+        StorageUnavailableHead: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Any other error (413, 414, 431, 503, 505, ...), with the Error body. */
         OtherError: {
             headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Any other error, with the same body: 413 `payload_too_large`, 414 `uri_too_long`, 431 `header_fields_too_large`, 503 `service_unavailable` (too many connections), 505 `http_version_not_supported`. No body for HEAD. */
+        /** @description Any other error. No body. */
         OtherErrorHead: {
             headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content?: never;
         };
     };
     parameters: {
-        /** @description The origin of the page that wants to make the request. */
+        /** @description Sent by browsers; must be an allowed origin. */
         Origin: string;
-        /** @description The method of the real request. */
-        AccessControlRequestMethod: "GET" | "HEAD" | "OPTIONS";
-        /** @description The non-simple headers of the real request, comma-separated, e.g. `authorization`. */
+        /** @description Sent by browsers in a CORS preflight. */
+        AccessControlRequestMethod: string;
+        /** @description Sent by browsers in a CORS preflight. */
         AccessControlRequestHeaders: string;
+        /** @description `"<revision>"`: the write is refused with 412 unless the entry is at this revision (RFC 9110 §13.1.1). */
+        IfMatch: string;
+        /** @description `*`: the write is refused with 412 if the entry exists (create only). */
+        IfNoneMatch: string;
     };
     requestBodies: never;
     headers: {
-        /** @description Answers are never cached. */
+        /** @description Every answer is `no-store`. */
         CacheControl: "no-store";
-        /** @description The request's Origin, echoed only when it is allowed (never `*`); absent otherwise. */
+        /** @description The request's Origin, echoed when it is allowed; never `*`. */
         AccessControlAllowOrigin: string;
-        /** @description `Origin` whenever the answer depends on the request's Origin (any CORS answer). */
+        /** @description `Origin` when CORS headers are present. */
         Vary: string;
         /** @description The methods the path allows. */
-        Allow: "GET, HEAD, OPTIONS";
+        Allow: string;
+        /** @description `"<revision>"`: the entry's revision, for If-Match. */
+        ETag: string;
     };
     pathItems: never;
 }
@@ -325,6 +485,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
@@ -332,12 +493,12 @@ export interface operations {
     optionsHealth: {
         parameters: {
             query?: never;
-            header: {
-                /** @description The origin of the page that wants to make the request. */
-                Origin: components["parameters"]["Origin"];
-                /** @description The method of the real request. */
-                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
-                /** @description The non-simple headers of the real request, comma-separated, e.g. `authorization`. */
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
             path?: never;
@@ -345,17 +506,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The preflight is answered, with the CORS headers for the allowed Origin. An OPTIONS request that is not a preflight gets 204 with `Allow` only. */
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
             204: {
                 headers: {
                     Allow: components["headers"]["Allow"];
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
-                    /** @description The methods the route allows. */
+                    /** @description The methods the path allows. */
                     "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
                     /** @description The request headers a cross-origin request may send. */
-                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type";
-                    /** @description How many seconds the browser may cache this preflight. */
-                    "Access-Control-Max-Age"?: number;
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
                     Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
@@ -365,7 +526,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            405: components["responses"]["MethodNotAllowed"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
@@ -394,11 +554,12 @@ export interface operations {
             403: components["responses"]["ForbiddenHead"];
             404: components["responses"]["NotFoundHead"];
             405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
             421: components["responses"]["MisdirectedRequestHead"];
             default: components["responses"]["OtherErrorHead"];
         };
     };
-    getOpenApi: {
+    getOpenApiDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -424,19 +585,20 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
     };
-    optionsOpenApi: {
+    optionsOpenapiJson: {
         parameters: {
             query?: never;
-            header: {
-                /** @description The origin of the page that wants to make the request. */
-                Origin: components["parameters"]["Origin"];
-                /** @description The method of the real request. */
-                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
-                /** @description The non-simple headers of the real request, comma-separated, e.g. `authorization`. */
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
             path?: never;
@@ -444,17 +606,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The preflight is answered, with the CORS headers for the allowed Origin. An OPTIONS request that is not a preflight gets 204 with `Allow` only. */
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
             204: {
                 headers: {
                     Allow: components["headers"]["Allow"];
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
-                    /** @description The methods the route allows. */
+                    /** @description The methods the path allows. */
                     "Access-Control-Allow-Methods"?: "GET, HEAD, OPTIONS";
                     /** @description The request headers a cross-origin request may send. */
-                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type";
-                    /** @description How many seconds the browser may cache this preflight. */
-                    "Access-Control-Max-Age"?: number;
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
                     Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
@@ -464,12 +626,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            405: components["responses"]["MethodNotAllowed"];
             421: components["responses"]["MisdirectedRequest"];
             default: components["responses"]["OtherError"];
         };
     };
-    headOpenApi: {
+    headOpenApiDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -478,7 +639,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The OpenAPI document's headers. */
+            /** @description The OpenAPI document. */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -493,7 +654,328 @@ export interface operations {
             403: components["responses"]["ForbiddenHead"];
             404: components["responses"]["NotFoundHead"];
             405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
             421: components["responses"]["MisdirectedRequestHead"];
+            default: components["responses"]["OtherErrorHead"];
+        };
+    };
+    listSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsSnapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    clearSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting is deleted. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    optionsSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
+            204: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description The methods the path allows. */
+                    "Access-Control-Allow-Methods"?: "GET, HEAD, DELETE, OPTIONS";
+                    /** @description The request headers a cross-origin request may send. */
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    headListSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestHead"];
+            401: components["responses"]["UnauthorizedHead"];
+            403: components["responses"]["ForbiddenHead"];
+            404: components["responses"]["NotFoundHead"];
+            405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
+            421: components["responses"]["MisdirectedRequestHead"];
+            503: components["responses"]["StorageUnavailableHead"];
+            default: components["responses"]["OtherErrorHead"];
+        };
+    };
+    getSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting; its ETag is its revision. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    putSetting: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `"<revision>"`: the write is refused with 412 unless the entry is at this revision (RFC 9110 §13.1.1). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description `*`: the write is refused with 412 if the entry exists (create only). */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON (`Content-Type: application/json`), at most 1052672 bytes. Unknown members are refused. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingValue"];
+            };
+        };
+        responses: {
+            /** @description The stored setting, with its new revision. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    deleteSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting is deleted. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            503: components["responses"]["StorageUnavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    optionsSettingsKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent by browsers; must be an allowed origin. */
+                Origin?: components["parameters"]["Origin"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                /** @description Sent by browsers in a CORS preflight. */
+                "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preflight is answered, or `Allow` is given to an OPTIONS request that is not one. */
+            204: {
+                headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description The methods the path allows. */
+                    "Access-Control-Allow-Methods"?: "GET, HEAD, PUT, DELETE, OPTIONS";
+                    /** @description The request headers a cross-origin request may send. */
+                    "Access-Control-Allow-Headers"?: "Authorization, Content-Type, If-Match, If-None-Match, Last-Event-ID";
+                    /** @description How long the browser may cache the preflight, in seconds. */
+                    "Access-Control-Max-Age"?: "600";
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            421: components["responses"]["MisdirectedRequest"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    headSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting; its ETag is its revision. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestHead"];
+            401: components["responses"]["UnauthorizedHead"];
+            403: components["responses"]["ForbiddenHead"];
+            404: components["responses"]["NotFoundHead"];
+            405: components["responses"]["MethodNotAllowedHead"];
+            415: components["responses"]["UnsupportedMediaTypeHead"];
+            421: components["responses"]["MisdirectedRequestHead"];
+            503: components["responses"]["StorageUnavailableHead"];
             default: components["responses"]["OtherErrorHead"];
         };
     };

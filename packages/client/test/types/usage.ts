@@ -1,7 +1,7 @@
 // Compile-time checks of the typed client: `tsc --noEmit -p test/types` must pass, and each
 // `@ts-expect-error` line below must really be an error (test/types.test.ts removes the directives
 // and expects tsc to report exactly one error on each of those lines).
-import { createBackendClient, waitUntilHealthy, type Health } from "../../src/index.js";
+import { createBackendClient, createSettingsClient, waitUntilHealthy, type Health, type JsonValue } from "../../src/index.js";
 
 export async function usage(port: number, token: string): Promise<void> {
   const client = createBackendClient({ port, token });
@@ -47,4 +47,31 @@ export async function usage(port: number, token: string): Promise<void> {
   // @ts-expect-error a Health has no `version` field
   const wrong: Health = { status: "ok", app: "x", timestamp: 1, uptime: 0, version: "1" };
   void [health, wrong];
+
+  // The settings helpers (hand-typed after the pinned API of issue 10; see src/settings.ts).
+  const settings = createSettingsClient({ port, token });
+  const entry = await settings.put("theme", { dark: true });
+  const revision: number = entry.revision;
+  const dark: { dark: boolean } = entry.value;
+  void [revision, dark];
+  // @ts-expect-error a value is JSON: a function is not
+  await settings.put("theme", () => 1);
+  // @ts-expect-error ifMatch is a revision number, not an ETag string
+  await settings.put("theme", 1, { ifMatch: '"3"' });
+  // @ts-expect-error get may find nothing: the entry can be undefined
+  const found: { revision: number } = await settings.get("theme");
+  void found;
+  settings.subscribe({
+    onEvent(event) {
+      if (event.type === "settings.changed") {
+        const value: JsonValue = event.data.value;
+        void value;
+      } else if (event.type === "settings.deleted") {
+        // @ts-expect-error a deletion carries no value
+        void event.data.value;
+      }
+      // @ts-expect-error not an event of the stream
+      if (event.type === "settings.renamed") return;
+    },
+  });
 }
