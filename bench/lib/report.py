@@ -27,6 +27,7 @@ METRICS = [
     ("size_mb", "Binary size", "MB", "{:.2f}", True),
     ("port_line_ms", "Spawn → port line", "ms", "{:.2f}", True),
     ("first_200_ms", "Spawn → first 200", "ms", "{:.2f}", True),
+    ("first_start_port_line_ms", "Spawn → port line, empty data folder (1 spawn)", "ms", "{:.2f}", True),
     ("idle_rss_mb", "Idle RSS", "MB", "{:.2f}", True),
     ("peak_rss_mb", "Peak RSS (after load)", "MB", "{:.2f}", True),
     ("rps_keepalive", "Throughput, keep-alive", "req/s", "{:,.0f}", False),

@@ -324,11 +324,13 @@ def check_health_body(key: str, raw: bytes, name: str) -> None:
         die(f"{key}: /health JSON does not have the contract's shape: {j}")
 
 
-def spawn(srv: Server, tmp: Path, name: str, pin: bool) -> Running:
-    """Spawns the server; returns once /health answered 200. Times are from just before the spawn."""
+def spawn(srv: Server, tmp: Path, name: str, pin: bool, data_dir: Path | None = None) -> Running:
+    """Spawns the server; returns once /health answered 200. Times are from just before the spawn.
+    Its BACKEND_DATA_DIR is `data_dir` (a store kept across spawns), else a fresh folder in its workdir: never the
+    real app data folder."""
     workdir = Path(tempfile.mkdtemp(prefix=f"{srv.key}-", dir=tmp))
     env = dict(os.environ, **srv.env)
-    env["BACKEND_DATA_DIR"] = str(workdir / "data")  # a fresh store per spawn, never the real app data folder
+    env["BACKEND_DATA_DIR"] = str(data_dir or workdir / "data")
     cmd = list(srv.cmd)
     if srv.port_line:
         env["PORT"] = "0"
