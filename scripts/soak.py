@@ -14,6 +14,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -151,6 +152,9 @@ def main():
         subprocess.run(["cmake", "--build", "--preset", "release"], cwd=ROOT, check=True, stdout=sys.stderr)
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKEND_") and k != "PORT"}
+    # The settings store goes to a temporary folder, never the real app data folder.
+    data_dir = tempfile.TemporaryDirectory(prefix="aios-soak-")
+    env["BACKEND_DATA_DIR"] = data_dir.name
     backend = subprocess.Popen([args.bin], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     try:
         line = backend.stdout.readline().decode()

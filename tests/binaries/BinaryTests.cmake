@@ -15,7 +15,7 @@
 
 set(BACKEND_BINARIES_DIR "${PROJECT_SOURCE_DIR}/apps/desktop/src-tauri/binaries"
     CACHE PATH "Folder of the shipped sidecar files (backend-<triple>[.exe])")
-set(BACKEND_SIZE_BUDGET 1500000 CACHE STRING "Largest allowed size of a shipped binary, in bytes (1.5 MB)")
+set(BACKEND_SIZE_BUDGET 2000000 CACHE STRING "Largest allowed size of a shipped binary, in bytes (2.0 MB)")
 
 # The targets --all builds on this host (apps/backend/scripts/build-binary.sh), and with them their emulator:
 # the CMAKE_CROSSCOMPILING_EMULATOR of the cross build's toolchain (read from its cache when it exists).
@@ -116,7 +116,9 @@ foreach(triple IN LISTS BACKEND_BINARY_TRIPLES)
     set(probe "${PROJECT_SOURCE_DIR}/build/cross-windows-x64/probes/console_event_probe.exe")
     foreach(event c break close)
       add_test(NAME binaries.${triple}.console-event-${event} COMMAND ${emulator} "${probe}" "${file}" ${event})
-      set_tests_properties(binaries.${triple}.console-event-${event} PROPERTIES LABELS binaries ENVIRONMENT "${env}"
+      # Its own settings store folder in the build tree: never the real app data folder, never shared.
+      set(_event_env ${env} "BACKEND_DATA_DIR=${CMAKE_BINARY_DIR}/binary-tests-data/console-event-${event}")
+      set_tests_properties(binaries.${triple}.console-event-${event} PROPERTIES LABELS binaries ENVIRONMENT "${_event_env}"
                            FIXTURES_REQUIRED "${fixtures}" TIMEOUT 60)
     endforeach()
   endif()

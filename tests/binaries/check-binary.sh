@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Checks one shipped sidecar file for its target triple: name, mode, architecture, stripped, linkage, size.
-#   check-binary.sh <triple> <file> [size budget in bytes, default 1500000]
+#   check-binary.sh <triple> <file> [size budget in bytes, default 2000000]
 # Linux: static, or dynamic against libc and libm only. Windows: imports only Windows system DLLs (no MinGW
 # runtime DLL). macOS: a Mach-O executable of the right architecture (universal: both).
 set -euo pipefail
 
 triple=$1
 file=$2
-budget=${3:-1500000}
+budget=${3:-2000000}
 fail=0
 bad() {
   echo "FAIL: $*"

@@ -17,9 +17,12 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
+# One temporary data folder for every launch of this run (each launch ends before the next), removed at exit.
+DATA_DIR = tempfile.TemporaryDirectory(prefix="aios-smoke-")
 HANDSHAKE_TIMEOUT = 60.0  # wine's first start in a fresh prefix is slow
 EXIT_TIMEOUT = 30.0
 
@@ -28,6 +31,8 @@ class Backend:
     def __init__(self, command, env_extra=None):
         env = dict(os.environ)
         env.pop("PORT", None)
+        # The settings store goes to a temporary folder, never the real app data folder.
+        env["BACKEND_DATA_DIR"] = DATA_DIR.name
         env.update(env_extra or {})
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env)

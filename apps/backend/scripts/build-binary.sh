@@ -16,8 +16,8 @@ shopt -s inherit_errexit
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 cd "$ROOT"  # CMake finds CMakePresets.json in the working directory
 OUT_DIR="$ROOT/apps/desktop/src-tauri/binaries"
-# The budget of every shipped binary, stripped: 1.5 MB (decimal, the stricter reading).
-SIZE_BUDGET=${BACKEND_SIZE_BUDGET:-1500000}
+# The budget of every shipped binary, stripped: 2.0 MB (decimal, the stricter reading; 1.5 MB before SQLite).
+SIZE_BUDGET=${BACKEND_SIZE_BUDGET:-2000000}
 
 ALL_TRIPLES=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-pc-windows-msvc x86_64-pc-windows-gnu
   aarch64-apple-darwin x86_64-apple-darwin universal-apple-darwin)

@@ -217,9 +217,15 @@ class DocumentBuilder {
         "the bearer token, since browsers do not send it; any other OPTIONS request is answered 204 with "
         "`Allow`, and needs the token.";
     op["tags"] = json::array{"cors"};
-    op["parameters"] =
-        json::array{ref("parameters", "Origin"), ref("parameters", "AccessControlRequestMethod"),
-                    ref("parameters", "AccessControlRequestHeaders")};
+    json::array parameters;
+    if (!item.endpoints.empty()) {
+      for (const auto& p : item.endpoints.front()->path_params)
+        parameters.push_back(
+            {{"name", p.name}, {"in", "path"}, {"required", true}, {"schema", p.schema(schemas_)}});
+    }
+    for (auto name : {"Origin", "AccessControlRequestMethod", "AccessControlRequestHeaders"})
+      parameters.push_back(ref("parameters", name));
+    op["parameters"] = std::move(parameters);
     json::object responses;
     responses["204"] = {
         {"description",
@@ -259,17 +265,17 @@ class DocumentBuilder {
            "The token the desktop host passes to the backend in `BACKEND_TOKEN`. Required only when the "
            "backend was started with it."}}}};
     out["schemas"] = schemas_.schemas();
-    auto header_param = [](std::string_view name, std::string_view description) {
+    auto header_param = [](std::string_view name, std::string_view description, bool required = false) {
       return json::object{{"name", name},
                           {"in", "header"},
-                          {"required", false},
+                          {"required", required},
                           {"description", description},
                           {"schema", {{"type", "string"}}}};
     };
     json::object parameters{
-        {"Origin", header_param("Origin", "Sent by browsers; must be an allowed origin.")},
+        {"Origin", header_param("Origin", "Sent by browsers; must be an allowed origin.", true)},
         {"AccessControlRequestMethod",
-         header_param("Access-Control-Request-Method", "Sent by browsers in a CORS preflight.")},
+         header_param("Access-Control-Request-Method", "Sent by browsers in a CORS preflight.", true)},
         {"AccessControlRequestHeaders",
          header_param("Access-Control-Request-Headers", "Sent by browsers in a CORS preflight.")},
         {"IfMatch",
@@ -320,8 +326,9 @@ class DocumentBuilder {
   json::object responses() {
     json::object out;
     auto add = [&](const std::string& name, std::string_view description, const json::value* example) {
-      json::object r{{"description", description},
-                     {"headers", {{"Cache-Control", ref("headers", "CacheControl")}}}};
+      json::object headers{{"Cache-Control", ref("headers", "CacheControl")}};
+      if (name.starts_with("MethodNotAllowed")) headers["Allow"] = ref("headers", "Allow");
+      json::object r{{"description", description}, {"headers", std::move(headers)}};
       if (!name.ends_with("Head")) {
         json::object media{{"schema", ref("schemas", "Error")}};
         if (example != nullptr) media["example"] = *example;

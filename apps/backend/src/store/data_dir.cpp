@@ -1,7 +1,6 @@
 #include "store/data_dir.hpp"
 
-#include <fstream>
-#include <random>
+#include <cstdio>
 #include <system_error>
 
 namespace backend::store {
@@ -22,18 +21,17 @@ std::optional<std::string> prepare_data_dir(const fs::path& dir) {
     if (ec) return "cannot make it private (0700): " + ec.message();
   }
   // A real write, not a permission bit check: read-only mounts, ACLs and full disks answer here too.
-  std::random_device random;
-  auto probe = dir / (".write-check-" + std::to_string(random()));
-  {
-    std::ofstream out(probe, std::ios::binary | std::ios::trunc);
-    out << "x";
-    out.flush();
-    if (!out) {
-      fs::remove(probe, ec);
-      return "cannot write in it";
-    }
-  }
+  // (C stdio, not <fstream>: iostreams would pull half a megabyte of locale code into the static binary.)
+  auto probe = dir / ".write-check";
+#ifdef _WIN32
+  std::FILE* file = ::_wfopen(probe.c_str(), L"wb");
+#else
+  std::FILE* file = std::fopen(probe.c_str(), "wb");
+#endif
+  bool written = file != nullptr && std::fputc('x', file) != EOF;
+  if (file != nullptr && std::fclose(file) != 0) written = false;
   fs::remove(probe, ec);
+  if (!written) return "cannot write in it";
   return std::nullopt;
 }
 

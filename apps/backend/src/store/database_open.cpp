@@ -1,8 +1,8 @@
 #include "store/database_open.hpp"
 
 #include <array>
+#include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <system_error>
 
 #include "store/schema.hpp"
@@ -67,10 +67,17 @@ Attempt classify(sqlite3* db, int rc, const fs::path& path, std::string_view ste
 std::optional<std::int64_t> header_user_version(const fs::path& path) {
   constexpr std::string_view kMagic{"SQLite format 3\0", 16};
   constexpr std::size_t kUserVersionOffset = 60;
-  std::ifstream in(path, std::ios::binary);
+  // C stdio, not <fstream>: iostreams would pull half a megabyte of locale code into the static binary.
+#ifdef _WIN32
+  std::FILE* file = ::_wfopen(path.c_str(), L"rb");
+#else
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+#endif
+  if (file == nullptr) return std::nullopt;
   char header[100];
-  if (!in.read(header, sizeof header) || std::string_view(header, kMagic.size()) != kMagic)
-    return std::nullopt;
+  auto got = std::fread(header, 1, sizeof header, file);
+  std::fclose(file);
+  if (got != sizeof header || std::string_view(header, kMagic.size()) != kMagic) return std::nullopt;
   std::uint32_t value = 0;
   for (std::size_t i = 0; i < 4; ++i)
     value = (value << 8) | static_cast<unsigned char>(header[kUserVersionOffset + i]);

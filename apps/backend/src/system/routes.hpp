@@ -1,6 +1,7 @@
 #pragma once
 // The server's own routes: liveness and self-description.
 #include <boost/describe/class.hpp>
+#include <boost/describe/enum.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,8 +10,11 @@
 
 namespace backend::system {
 
+// Always `ok` when the backend answers.
+BOOST_DEFINE_ENUM_CLASS(HealthStatus, ok)
+
 struct Health {
-  std::string status;
+  HealthStatus status;
   std::string app;
   std::int64_t timestamp;
   double uptime;

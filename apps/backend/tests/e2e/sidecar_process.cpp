@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -38,6 +39,16 @@ std::chrono::milliseconds Sidecar::startup_timeout() {
   return 5s;
 }
 
+std::string make_temp_dir(std::string_view label) {
+  auto pattern =
+      (std::filesystem::temp_directory_path() / ("aios-" + std::string(label) + "-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
+    return {};
+  }
+  return pattern;
+}
+
 Sidecar::Sidecar(const Launch& launch) {
   // A write to the stdin of a backend that has exited must fail, not kill the test.
   ::signal(SIGPIPE, SIG_IGN);
@@ -58,6 +69,13 @@ Sidecar::Sidecar(const Launch& launch) {
     env.erase(name);
   for (const auto& [name, value] : launch.env)
     env[name] = value;
+  if (auto it = env.find("BACKEND_DATA_DIR"); it != env.end()) {
+    data_dir_ = it->second;
+  } else {
+    data_dir_ = make_temp_dir("e2e-data");
+    own_data_dir_ = true;
+    env["BACKEND_DATA_DIR"] = data_dir_;
+  }
 
   std::vector<std::string> argv_strings = emulator();
   argv_strings.push_back(binary());
@@ -110,6 +128,10 @@ Sidecar::~Sidecar() {
   if (stderr_reader_.joinable()) stderr_reader_.join();
   if (::testing::Test::HasFailure()) {
     std::cerr << "---- backend stderr ----\n" << stderr_.bytes << "------------------------\n";
+  }
+  if (own_data_dir_ && !data_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(data_dir_, ignored);
   }
 }
 

@@ -50,6 +50,9 @@ class Sidecar {
   std::string stdout_bytes();
   std::string stderr_bytes();
   pid_t pid() const { return pid_; }
+  // BACKEND_DATA_DIR as launched: the test's own, or a fresh temporary folder removed with the Sidecar (tests
+  // never touch the real app data folder).
+  const std::string& data_dir() const { return data_dir_; }
 
   static std::string binary();
   static std::vector<std::string> emulator();
@@ -73,7 +76,12 @@ class Sidecar {
   std::thread stdout_reader_;
   std::thread stderr_reader_;
   int stderr_fd_ = -1;
+  std::string data_dir_;
+  bool own_data_dir_ = false;
 };
+
+// A fresh empty folder under the temporary directory, e.g. for BACKEND_DATA_DIR; the caller removes it.
+std::string make_temp_dir(std::string_view label);
 
 // A fixture with one backend running and its port known.
 class RunningSidecar : public ::testing::Test {

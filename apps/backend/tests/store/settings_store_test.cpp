@@ -61,6 +61,19 @@ TEST(SettingsStore, PutFindEraseAndClear) {
   EXPECT_EQ(store.revision(), 5);
 }
 
+TEST(SettingsStore, AnIdleStoreLeavesNoWorkOnTheLoop) {
+  TempDir dir;
+  StoreHarness h(options_for(dir));
+  h.open();
+  // Nothing pending: the loop has nothing to wait for and returns at once (the server can exit, and no
+  // timer or poll wakes an idle process).
+  h.io().restart();
+  EXPECT_EQ(h.io().run(), 0u);
+  h.put("a", "1");
+  h.io().restart();
+  EXPECT_EQ(h.io().run(), 0u);
+}
+
 TEST(SettingsStore, KeepsValuesAndKeysByteForByteAcrossReopen) {
   TempDir dir;
   std::string key("k\0ey", 4);

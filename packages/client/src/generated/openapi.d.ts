@@ -128,11 +128,13 @@ export interface components {
     schemas: {
         /** @description The answer of GET /health: `status` is always `ok`, `app` the app's name, `timestamp` the wall-clock time in milliseconds since the Unix epoch, `uptime` the seconds since start (monotonic clock). */
         Health: {
-            status: string;
+            status: components["schemas"]["HealthStatus"];
             app: string;
             timestamp: number;
             uptime: number;
         };
+        /** @enum {string} */
+        HealthStatus: "ok";
         /** @description An OpenAPI 3.1 document (this one). */
         OpenApiDocument: {
             openapi: string;
@@ -271,6 +273,7 @@ export interface components {
         MethodNotAllowed: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                Allow: components["headers"]["Allow"];
                 [name: string]: unknown;
             };
             content: {
@@ -287,6 +290,7 @@ export interface components {
         MethodNotAllowedHead: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                Allow: components["headers"]["Allow"];
                 [name: string]: unknown;
             };
             content?: never;
@@ -493,11 +497,11 @@ export interface operations {
     optionsHealth: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description Sent by browsers; must be an allowed origin. */
-                Origin?: components["parameters"]["Origin"];
+                Origin: components["parameters"]["Origin"];
                 /** @description Sent by browsers in a CORS preflight. */
-                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
                 /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
@@ -593,11 +597,11 @@ export interface operations {
     optionsOpenapiJson: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description Sent by browsers; must be an allowed origin. */
-                Origin?: components["parameters"]["Origin"];
+                Origin: components["parameters"]["Origin"];
                 /** @description Sent by browsers in a CORS preflight. */
-                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
                 /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
@@ -724,11 +728,11 @@ export interface operations {
     optionsSettings: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description Sent by browsers; must be an allowed origin. */
-                Origin?: components["parameters"]["Origin"];
+                Origin: components["parameters"]["Origin"];
                 /** @description Sent by browsers in a CORS preflight. */
-                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
                 /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
@@ -909,15 +913,17 @@ export interface operations {
     optionsSettingsKey: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description Sent by browsers; must be an allowed origin. */
-                Origin?: components["parameters"]["Origin"];
+                Origin: components["parameters"]["Origin"];
                 /** @description Sent by browsers in a CORS preflight. */
-                "Access-Control-Request-Method"?: components["parameters"]["AccessControlRequestMethod"];
+                "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
                 /** @description Sent by browsers in a CORS preflight. */
                 "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
             };
-            path?: never;
+            path: {
+                key: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
