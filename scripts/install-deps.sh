@@ -10,7 +10,8 @@ declare -A groups=(
   # lld: the MinGW build links with it (cmake/toolchains/mingw-lld-link.sh).
   [cross]="g++-aarch64-linux-gnu qemu-user-static g++-mingw-w64-x86-64-posix lld wine wine64 binutils-mingw-w64-x86-64 file"
   [fuzz]="clang libclang-rt-14-dev"
-  [bench]="nginx-light golang-go wrk gnuplot-nox python3"
+  # build-essential: npm compiles the SQLite peer's better-sqlite3 from source (node-gyp, no prebuilt download).
+  [bench]="nginx-light golang-go wrk gnuplot-nox python3 build-essential"
   [browser]="chromium"
   [node]="nodejs npm"
 )
