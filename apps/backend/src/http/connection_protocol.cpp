@@ -47,15 +47,18 @@ bool ConnectionProtocol::parse_one(std::string_view input, std::size_t& used, st
     }
     // The route decides how much body it takes. A larger body is not read at all: the answer refuses it
     // and the connection closes, since the unread bytes leave it out of sync.
-    auto allowance = router_.body_allowance(request_);
-    if (request_.content_length > allowance) {
-      used += n;
-      request_.body_unread = true;
-      respond(output, draining);
-      return false;
+    // Most requests have no body, and need no second look at their route.
+    if (request_.content_length > 0) {
+      auto allowance = router_.body_allowance(request_);
+      if (request_.content_length > allowance) {
+        used += n;
+        request_.body_unread = true;
+        respond(output, draining);
+        return false;
+      }
+      parser_->body_limit(allowance);
+      request_.body.reserve(static_cast<std::size_t>(request_.content_length));
     }
-    parser_->body_limit(allowance);
-    request_.body.reserve(static_cast<std::size_t>(request_.content_length));
   }
   used += n;
   if (ec) return false;  // need_more
