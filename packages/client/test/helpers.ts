@@ -47,7 +47,7 @@ export async function startBackend(env: Record<string, string> = {}, timeoutMs =
   delete childEnv.BACKEND_TOKEN;
   delete childEnv.BACKEND_ALLOWED_ORIGINS;
   Object.assign(childEnv, env);
-  const ownDataDir = env.BACKEND_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "aios-client-test-")) : undefined;
+  const ownDataDir = env.BACKEND_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "backend-client-test-")) : undefined;
   if (ownDataDir) childEnv.BACKEND_DATA_DIR = ownDataDir;
   const child = spawn(backendBin(), [], { env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
   // "close", not "exit": the handshake code below drops its "exit" listeners.
