@@ -2,7 +2,14 @@
 // with Last-Event-ID and resync, the heartbeat, the token, admission (a live stream is never closed to make
 // room) and shutdown (open streams end at once with the last chunk). Backpressure is covered in-process
 // (tests/net/event_stream_test.cpp), where the publishing rate is the test's to choose.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <memory>
 #include <string>
@@ -172,6 +179,79 @@ TEST_F(EventStream, AHundredOpenStreamsEndAtOnceOnShutdown) {
     auto rest = stream->read_all(1s);
     EXPECT_EQ(rest, "0\r\n\r\n");
   }
+}
+
+}  // namespace
+}  // namespace backend::e2e
+
+namespace backend::e2e {
+namespace {
+
+// Issue 9's admission scenario: another process holds 1,500 idle or half-sent connections, far past the cap,
+// while the app has 100 live streams. /health still answers within 1 s, and every stream gets the next
+// change.
+TEST_F(EventStream, ANeighbourHolding1500ConnectionsLocksOutNeitherHealthNorStreams) {
+  constexpr int kStreams = 100;
+  constexpr int kNeighbourConnections = 1500;
+  start({.env = {{"BACKEND_MAX_CONNECTIONS", "512"}}});
+  std::vector<std::unique_ptr<Connection>> streams;
+  for (int i = 0; i < kStreams; ++i) {
+    streams.push_back(open_stream());
+    ASSERT_NE(streams.back()->read_all(20ms).find("retry:"), std::string::npos) << "stream " << i;
+  }
+
+  // The neighbour: a child process of its own, with raw sockets, half idle and half with a header never
+  // ended.
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  // Built before the fork: the child only makes system calls.
+  std::string half = "GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\nX-Slow: ";
+  pid_t neighbour = ::fork();
+  ASSERT_GE(neighbour, 0);
+  if (neighbour == 0) {
+    rlimit files{};
+    ::getrlimit(RLIMIT_NOFILE, &files);
+    // Room for the 1,500 beside the descriptors inherited from this test process (its streams).
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, 8192);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port_);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int opened = 0;
+    for (int i = 0; i < kNeighbourConnections; ++i) {
+      int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) break;
+      if (i % 2 == 1) (void)!::write(fd, half.data(), half.size());
+      ++opened;
+    }
+    (void)!::write(ready[1], &opened, sizeof opened);
+    ::pause();  // holds them until killed
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  int opened = 0;
+  ASSERT_EQ(::read(ready[0], &opened, sizeof opened), static_cast<ssize_t>(sizeof opened));
+  ::close(ready[0]);
+  EXPECT_EQ(opened, kNeighbourConnections);
+
+  {
+    Connection client(port_);
+    client.send(request(port_, "GET", "/health"));
+    auto health = client.read(false, 1s);
+    EXPECT_TRUE(health && health->result_int() == 200) << "/health did not answer within 1 s";
+  }
+  ASSERT_EQ(change("PUT", "/settings/after-the-flood", R"({"value":1})"), 200u);
+  int delivered = 0;
+  for (auto& stream : streams) {
+    // The event is written to every stream at once: a short wait finds it, a longer one only if it is late.
+    std::string seen = stream->read_all(20ms);
+    if (seen.find("event: settings.changed") == std::string::npos) seen += stream->read_all(500ms);
+    if (seen.find("event: settings.changed") != std::string::npos) ++delivered;
+  }
+  EXPECT_EQ(delivered, kStreams);
+  ::kill(neighbour, SIGKILL);
+  ::waitpid(neighbour, nullptr, 0);
 }
 
 }  // namespace
