@@ -216,3 +216,50 @@ TEST_F(Settings, APipelinedWriteIsAnsweredInOrderBeforeTheNextRequest) {
 
 }  // namespace
 }  // namespace backend::e2e
+
+namespace backend::e2e {
+namespace {
+
+// A full store (here its cap, BACKEND_STORE_MAX_MB; a full disk answers the same): the write that does not
+// fit gets 503 storage_unavailable and an error log, stores nothing, and the backend goes on serving.
+TEST(SettingsFull, AWriteThatDoesNotFitIs503AndTheBackendGoesOn) {
+  DataDir dir;
+  Sidecar sidecar({.env = {{"BACKEND_DATA_DIR", dir.path()}, {"BACKEND_STORE_MAX_MB", "1"}}});
+  auto port = sidecar.port();
+  ASSERT_NE(port, 0);
+  std::string value = "\"" + std::string(200 * 1024, 'v') + "\"";
+  std::string body = "{\"value\":" + value + "}";
+  std::optional<HttpResponse> refused;
+  int stored = 0;
+  for (int i = 0; i < 20 && !refused; ++i) {
+    Connection connection(port);
+    connection.send(
+        request(port, "PUT", "/settings/big-" + std::to_string(i),
+                "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n") +
+        body);
+    auto response = connection.read();
+    ASSERT_TRUE(response);
+    if (response->result_int() == 200) {
+      ++stored;
+    } else {
+      refused = response;
+    }
+  }
+  ASSERT_TRUE(refused) << "1 MiB never filled up";
+  EXPECT_GT(stored, 0);
+  EXPECT_EQ(refused->result_int(), 503u);
+  EXPECT_EQ(json::parse(refused->body()).at("error"), "storage_unavailable");
+  EXPECT_TRUE(sidecar.wait_stderr_contains("error", 2s)) << sidecar.stderr_bytes();
+
+  auto health = fetch(port, "GET", "/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->result_int(), 200u);
+  auto all = fetch(port, "GET", "/settings");
+  ASSERT_TRUE(all);
+  auto entries = json::parse(all->body()).at("entries").as_object();
+  EXPECT_EQ(entries.size(), static_cast<std::size_t>(stored));
+  EXPECT_FALSE(entries.contains("big-" + std::to_string(stored)));
+}
+
+}  // namespace
+}  // namespace backend::e2e
