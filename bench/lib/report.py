@@ -94,6 +94,8 @@ def fmt_ratio(r: float | None) -> str:
         return f"{r:.1f}×"
     if r >= 0.1:
         return f"{r:.2f}×"
+    if r <= 0:
+        return "0×"  # ours is zero (idle wakeups): no fraction to show
     inv = 1 / r  # a small ratio reads better as a fraction: "1/68" is ours/peer = 0.0147
     return f"1/{inv:,.0f}"
 
