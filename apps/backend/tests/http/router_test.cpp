@@ -42,7 +42,7 @@ class RouterTest : public ::testing::Test {
   std::chrono::system_clock::time_point wall_ = std::chrono::system_clock::time_point(seconds(1'700'000'000));
   Request request_;
   Router router_{AccessPolicy(kPort, {}, {"http://localhost:1420"}, ""), app::route_table(), "demo", started_,
-                 api::Services{.openapi_document = app::openapi_document()}};
+                 api::Services{.openapi_document = &app::openapi_document}};
 };
 
 TEST_F(RouterTest, HealthAnswersTheDocument) {
