@@ -60,6 +60,13 @@ TEST_F(RouterTest, HealthIgnoresTheQueryString) {
   EXPECT_EQ(handle(get("/health?probe=1")).status, 200u);
 }
 
+TEST_F(RouterTest, PercentEncodedPathSegmentsMatchTheirDecodedForm) {
+  EXPECT_EQ(handle(get("/%68ealth")).status, 200u);
+  EXPECT_EQ(handle(get("/%68EALTH")).status, 404u);
+  EXPECT_EQ(handle(get("/health%2F")).status, 404u);
+  EXPECT_EQ(handle(get("/healt")).status, 404u);
+}
+
 TEST_F(RouterTest, HeadHasTheSameBodyLengthButOmitsIt) {
   auto r = handle(get("/health", http::verb::head));
   EXPECT_EQ(r.status, 200u);
