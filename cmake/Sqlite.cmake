@@ -13,6 +13,10 @@
 # - SQLITE_DEFAULT_WAL_SYNCHRONOUS=2 (FULL), not 1: an answered write must survive a power loss too. The store
 #   also sets PRAGMA synchronous=FULL; this makes FULL the default for any other connection.
 # - SQLITE_OMIT_JSON: the store keeps JSON as text and never queries into it (smaller binary).
+# - SQLITE_OMIT_LOCALTIME: the store's SQL uses no date functions; without the 'localtime' modifier SQLite calls
+#   no localtime_r, which would pull the C library's time-zone code (tzset, with sscanf and strtold: ~70 kB of
+#   the static binary). (SQLITE_OMIT_DATETIME_FUNCS would not do: CURRENT_TIMESTAMP then uses gmtime+strftime.)
+# - SQLITE_OMIT_COMPILEOPTION_DIAGS, SQLITE_UNTESTABLE: no compile_options table, no test hooks (smaller binary).
 set(BACKEND_SQLITE_VERSION "3.53.0")
 set(BACKEND_SQLITE_NPM_PACKAGE "better-sqlite3-12.9.0.tgz")
 set(BACKEND_SQLITE_URL "https://registry.npmjs.org/better-sqlite3/-/${BACKEND_SQLITE_NPM_PACKAGE}")
@@ -67,11 +71,14 @@ target_compile_definitions(sqlite3 PRIVATE
   SQLITE_DEFAULT_WAL_SYNCHRONOUS=2
   SQLITE_LIKE_DOESNT_MATCH_BLOBS
   SQLITE_MAX_EXPR_DEPTH=0
+  SQLITE_OMIT_COMPILEOPTION_DIAGS
   SQLITE_OMIT_DECLTYPE
   SQLITE_OMIT_JSON
+  SQLITE_OMIT_LOCALTIME
   SQLITE_OMIT_PROGRESS_CALLBACK
   SQLITE_OMIT_SHARED_CACHE
   SQLITE_STRICT_SUBTYPE=1
+  SQLITE_UNTESTABLE
   SQLITE_USE_ALLOCA)
 if(NOT WIN32)
   target_compile_definitions(sqlite3 PRIVATE HAVE_USLEEP=1)
@@ -82,7 +89,10 @@ target_compile_definitions(sqlite3 PUBLIC SQLITE_OMIT_AUTOINIT SQLITE_OMIT_DEPRE
 set_target_properties(sqlite3 PROPERTIES C_STANDARD 99 C_EXTENSIONS ON POSITION_INDEPENDENT_CODE OFF)
 target_compile_options(sqlite3 PRIVATE -w)
 if(BACKEND_STATIC)
-  target_compile_options(sqlite3 PRIVATE -ffunction-sections -fdata-sections)
+  # No unwind tables in the shipped binary (74 kB on x86_64): SQLite is C, and the store gives it no callback
+  # that could throw, so no C++ exception ever unwinds through its frames.
+  target_compile_options(sqlite3 PRIVATE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+                                         -fno-unwind-tables)
 endif()
 target_link_libraries(sqlite3 PUBLIC Threads::Threads)
 if(UNIX AND NOT APPLE)

@@ -1,5 +1,7 @@
 #include "api/route_table.hpp"
 
+#include <boost/url/decode_view.hpp>
+
 #include <cstdlib>
 
 namespace backend::api {
@@ -58,17 +60,22 @@ RouteTable::RouteTable(std::vector<Endpoint> endpoints, std::vector<TagDoc> tags
   }
 }
 
-const PathItem* RouteTable::match(const boost::urls::segments_view& segments, NamedValues& params) const {
+// Segments are compared percent-decoded, without decoding them into strings (a segment without escapes is
+// compared as it is): only a parameter's value is decoded, so a request to a fixed path allocates nothing.
+const PathItem* RouteTable::match(const boost::urls::segments_encoded_view& segments,
+                                  NamedValues& params) const {
   for (const auto& item : paths_) {
     if (item.segments.size() != segments.size()) continue;
     params.clear();
     bool matched = true;
     auto segment = segments.begin();
     for (const auto& expected : item.segments) {
-      std::string decoded = *segment++;
+      boost::urls::pct_string_view encoded = *segment++;
       if (expected.parameter) {
-        params.emplace_back(expected.text, std::move(decoded));
-      } else if (decoded != expected.text) {
+        params.emplace_back(expected.text, encoded.decode());
+      } else if (encoded.decoded_size() == encoded.size()
+                     ? std::string_view(encoded.data(), encoded.size()) != expected.text
+                     : *encoded != expected.text) {
         matched = false;
         break;
       }

@@ -3,7 +3,7 @@
 // preflight answers, the OpenAPI document and the contract test all read it, so none of them lists a route
 // of its own.
 #include <boost/beast/http/verb.hpp>
-#include <boost/url/segments_view.hpp>
+#include <boost/url/segments_encoded_view.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +34,7 @@ class RouteTable {
   RouteTable& operator=(const RouteTable&) = delete;
 
   // The path item whose template matches the decoded segments, with the parameters it captured.
-  const PathItem* match(const boost::urls::segments_view& segments, NamedValues& params) const;
+  const PathItem* match(const boost::urls::segments_encoded_view& segments, NamedValues& params) const;
 
   const std::vector<Endpoint>& endpoints() const { return endpoints_; }
   const std::vector<PathItem>& paths() const { return paths_; }

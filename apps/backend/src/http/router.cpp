@@ -58,7 +58,7 @@ std::size_t Router::body_allowance(const Request& request) const {
   if (request.origin_count > 0 && !policy_.origin_allowed(request.origin)) return 0;
   if (policy_.token_required() && !policy_.authorization_valid(request.authorization)) return 0;
   api::NamedValues params;
-  const auto* item = routes_.match(target->segments(), params);
+  const auto* item = routes_.match(target->encoded_segments(), params);
   const auto* endpoint = item ? item->find(request.method) : nullptr;
   return endpoint && endpoint->takes_body() ? endpoint->spec.body_limit : 0;
 }
@@ -88,7 +88,7 @@ void Router::handle(const Request& request, Response& response,
   }
 
   api::NamedValues path_params;
-  const api::PathItem* item = routes_.match(target->segments(), path_params);
+  const api::PathItem* item = routes_.match(target->encoded_segments(), path_params);
 
   // A CORS preflight carries no credentials, so it is answered before the token check (Fetch standard
   // §3.2.5).

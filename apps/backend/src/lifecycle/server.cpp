@@ -65,7 +65,7 @@ std::optional<std::string> Server::listen() {
   }
   port_ = listener_.local_endpoint().port();
   api::Services services;
-  services.openapi_document = app::openapi_document();
+  services.openapi_document = &app::openapi_document;
   services.store = store_.get();
   router_.emplace(AccessPolicy(port_, config_.allowed_hosts, config_.allowed_origins, config_.token),
                   app::route_table(), app_info::kName, started_, services);

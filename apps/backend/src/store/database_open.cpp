@@ -1,8 +1,8 @@
 #include "store/database_open.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <system_error>
 
 #include "store/schema.hpp"
@@ -23,16 +23,18 @@ std::string utf8(const fs::path& path) {
   return {text.begin(), text.end()};
 }
 
+// Calendar arithmetic, not gmtime_r/strftime: those pull the C library's time-zone code (tzset, and the
+// sscanf and strtold it uses) into the static binary for one file name.
 std::string utc_stamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-#ifdef _WIN32
-  gmtime_s(&tm, &now);
-#else
-  gmtime_r(&now, &tm);
-#endif
+  using namespace std::chrono;
+  const auto now = floor<seconds>(system_clock::now());
+  const auto day = floor<days>(now);
+  const year_month_day date{day};
+  const auto second = static_cast<int>((now - day).count());  // of the day
   char text[32];
-  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &tm);
+  std::snprintf(text, sizeof text, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), second / 3600,
+                second / 60 % 60, second % 60);
   return text;
 }
 

@@ -48,7 +48,9 @@ std::vector<api::Endpoint> endpoints() {
        .description = "The document generated from the route table; `backend --openapi` prints the same.",
        .tag = kTag.name,
        .responses = {api::json<OpenApiDocument>(200, "The OpenAPI document.")}},
-      [](api::Call& call) { call.response().body = call.services().openapi_document; }));
+      [](api::Call& call) {
+        if (auto* document = call.services().openapi_document) call.response().body = document();
+      }));
 
   return routes;
 }

@@ -42,7 +42,7 @@ class RouterTest : public ::testing::Test {
   std::chrono::system_clock::time_point wall_ = std::chrono::system_clock::time_point(seconds(1'700'000'000));
   Request request_;
   Router router_{AccessPolicy(kPort, {}, {"http://localhost:1420"}, ""), app::route_table(), "demo", started_,
-                 api::Services{.openapi_document = app::openapi_document()}};
+                 api::Services{.openapi_document = &app::openapi_document}};
 };
 
 TEST_F(RouterTest, HealthAnswersTheDocument) {
@@ -58,6 +58,13 @@ TEST_F(RouterTest, HealthAnswersTheDocument) {
 
 TEST_F(RouterTest, HealthIgnoresTheQueryString) {
   EXPECT_EQ(handle(get("/health?probe=1")).status, 200u);
+}
+
+TEST_F(RouterTest, PercentEncodedPathSegmentsMatchTheirDecodedForm) {
+  EXPECT_EQ(handle(get("/%68ealth")).status, 200u);
+  EXPECT_EQ(handle(get("/%68EALTH")).status, 404u);
+  EXPECT_EQ(handle(get("/health%2F")).status, 404u);
+  EXPECT_EQ(handle(get("/healt")).status, 404u);
 }
 
 TEST_F(RouterTest, HeadHasTheSameBodyLengthButOmitsIt) {
