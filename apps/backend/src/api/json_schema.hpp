@@ -2,10 +2,10 @@
 // JSON Schemas (2020-12, as OpenAPI 3.1 uses them) derived from the same Boost.Describe descriptions that the
 // reader and writer use, so the document cannot disagree with the code. Named types (described structs and
 // enums) go into components/schemas once and are referred to by "$ref".
-#include <boost/core/type_name.hpp>
 #include <boost/json/object.hpp>
 #include <boost/mp11/algorithm.hpp>
 #include <string>
+#include <string_view>
 
 #include "api/json_types.hpp"
 
@@ -31,12 +31,18 @@ class SchemaRegistry {
   boost::json::object schemas_;
 };
 
-// "backend::settings::SettingEntry" -> "SettingEntry".
+// "backend::settings::SettingEntry" -> "SettingEntry", read from the compiler's own name of this function
+// (GCC:
+// "... [with T = backend::settings::SettingEntry; ...]", Clang: "... [T = backend::settings::SettingEntry]"):
+// boost::core::type_name would link the C++ demangler into the binary.
 template <typename T>
 std::string schema_name() {
-  std::string name = boost::core::type_name<T>();
+  std::string_view signature = __PRETTY_FUNCTION__;
+  auto start = signature.find("T = ") + 4;
+  auto end = signature.find_first_of(";]", start);
+  auto name = signature.substr(start, end - start);
   auto colon = name.rfind("::");
-  return colon == std::string::npos ? name : name.substr(colon + 2);
+  return std::string(colon == std::string_view::npos ? name : name.substr(colon + 2));
 }
 
 // A named type's key in components/schemas: its C++ name, unless specialized.

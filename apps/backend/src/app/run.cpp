@@ -1,5 +1,7 @@
 #include "app/run.hpp"
 
+#include "platform/path_text.hpp"
+
 #include <string>
 #include <variant>
 
@@ -82,8 +84,8 @@ int run(std::span<const std::string_view> args) {
   }
   auto& config = std::get<Config>(loaded);
   if (auto problem = store::prepare_data_dir(config.data_dir)) {
-    platform::write_stderr("backend: invalid configuration: BACKEND_DATA_DIR=\"" + config.data_dir.string() +
-                           "\" cannot be used: " + *problem + "\n");
+    platform::write_stderr("backend: invalid configuration: BACKEND_DATA_DIR=\"" +
+                           platform::path_to_utf8(config.data_dir) + "\" cannot be used: " + *problem + "\n");
     return exit_code::kInvalidConfig;
   }
 

@@ -2,6 +2,7 @@
 
 #include "app/app_info.hpp"
 #include "log/printable.hpp"
+#include "platform/path_text.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
@@ -181,14 +182,14 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
 
   if (auto dir = non_empty(env, "BACKEND_DATA_DIR")) {
     std::error_code ec;
-    auto absolute = std::filesystem::absolute(std::filesystem::path(*dir), ec);
+    auto absolute = platform::absolute_of(platform::path_from_utf8(*dir), ec);
     if (ec)
       return ConfigError{"BACKEND_DATA_DIR=" + as_typed(*dir) + " is not a usable path: " + ec.message()};
-    config.data_dir = absolute.lexically_normal();
+    config.data_dir = absolute;
   } else {
     auto found = default_data_dir(env, app_info::kIdentifier);
     if (auto* error = std::get_if<ConfigError>(&found)) return *error;
-    config.data_dir = std::get<std::filesystem::path>(found);
+    config.data_dir = std::get<platform::NativePath>(found);
   }
 
   if (auto cap = non_empty(env, "BACKEND_STORE_MAX_MB")) {
@@ -204,15 +205,14 @@ std::variant<Config, ConfigError> load_config(const EnvLookup& env) {
   return config;
 }
 
-std::variant<std::filesystem::path, ConfigError> default_data_dir(const EnvLookup& env,
-                                                                  std::string_view identifier) {
-  namespace fs = std::filesystem;
-  auto absolute_var = [&](const char* name) -> std::optional<fs::path> {
+std::variant<platform::NativePath, ConfigError> default_data_dir(const EnvLookup& env,
+                                                                 std::string_view identifier) {
+  auto absolute_var = [&](const char* name) -> std::optional<platform::NativePath> {
     auto value = non_empty(env, name);
     if (!value) return std::nullopt;
-    fs::path path(*value);
+    auto path = platform::path_from_utf8(*value);
     // As the XDG spec says of relative values: ignore them.
-    if (!path.is_absolute()) return std::nullopt;
+    if (!platform::is_absolute(path)) return std::nullopt;
     return path;
   };
   auto missing = [](const char* what) {
@@ -222,7 +222,7 @@ std::variant<std::filesystem::path, ConfigError> default_data_dir(const EnvLooku
 #if defined(_WIN32)
   auto base = absolute_var("APPDATA");
   if (!base) return missing("APPDATA");
-  return *base / fs::path(std::string(identifier));
+  return platform::join(*base, identifier);
 #elif defined(__APPLE__)
   auto home = absolute_var("HOME");
   if (!home) return missing("HOME");

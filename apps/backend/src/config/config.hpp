@@ -3,13 +3,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
+#include "platform/path_text.hpp"
 
 #include "log/log_level.hpp"
 
@@ -27,7 +27,7 @@ struct Config {
   std::vector<std::string> allowed_origins;  // extra CORS origins, beside the Tauri webview ones
   std::string token;                         // empty: no Authorization required
   std::size_t max_connections = 0;           // 0: derived from the descriptor limit (net/admission.hpp)
-  std::filesystem::path data_dir;            // absolute; BACKEND_DATA_DIR or Tauri's app_data_dir
+  platform::NativePath data_dir;             // absolute; BACKEND_DATA_DIR or Tauri's app_data_dir
   std::uint64_t store_max_bytes = 0;         // 0: no cap on settings.db
 };
 
@@ -45,8 +45,8 @@ EnvLookup process_env();
 
 // The folder Tauri's app_data_dir() gives for `identifier` on this OS (Linux: $XDG_DATA_HOME/<id>, else
 // ~/.local/share/<id>; macOS: ~/Library/Application Support/<id>; Windows: %APPDATA%\<id>).
-std::variant<std::filesystem::path, ConfigError> default_data_dir(const EnvLookup& env,
-                                                                  std::string_view identifier);
+std::variant<platform::NativePath, ConfigError> default_data_dir(const EnvLookup& env,
+                                                                 std::string_view identifier);
 
 // Exposed for tests: each parses one variable's value.
 std::variant<std::uint16_t, ConfigError> parse_port(std::string_view value);

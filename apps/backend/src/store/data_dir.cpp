@@ -1,36 +1,26 @@
 #include "store/data_dir.hpp"
 
+#include "platform/path_text.hpp"
+
 #include <cstdio>
 #include <system_error>
 
 namespace backend::store {
 
-namespace fs = std::filesystem;
-
-std::optional<std::string> prepare_data_dir(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    if (fs::exists(dir, ec)) return "it exists and is not a folder";
+std::optional<std::string> prepare_data_dir(const platform::NativePath& dir) {
+  if (!platform::is_directory(dir)) {
+    if (platform::exists(dir)) return "it exists and is not a folder";
     // Parents as the system makes them; the folder itself private to the user (on Windows, %APPDATA% is
     // already per user).
-    if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);
-    if (ec) return "cannot create " + dir.parent_path().string() + ": " + ec.message();
-    fs::create_directory(dir, ec);
-    if (ec) return "cannot create it: " + ec.message();
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-    if (ec) return "cannot make it private (0700): " + ec.message();
+    if (auto ec = platform::create_private_directory(dir)) return "cannot create it: " + ec.message();
   }
   // A real write, not a permission bit check: read-only mounts, ACLs and full disks answer here too.
   // (C stdio, not <fstream>: iostreams would pull half a megabyte of locale code into the static binary.)
-  auto probe = dir / ".write-check";
-#ifdef _WIN32
-  std::FILE* file = ::_wfopen(probe.c_str(), L"wb");
-#else
-  std::FILE* file = std::fopen(probe.c_str(), "wb");
-#endif
+  auto probe = platform::join(dir, ".write-check");
+  std::FILE* file = platform::open_file(probe, "wb");
   bool written = file != nullptr && std::fputc('x', file) != EOF;
   if (file != nullptr && std::fclose(file) != 0) written = false;
-  fs::remove(probe, ec);
+  platform::remove_file(probe);
   if (!written) return "cannot write in it";
   return std::nullopt;
 }

@@ -1,5 +1,7 @@
 #include "store/database_open.hpp"
 
+#include "platform/path_text.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -10,7 +12,7 @@
 namespace backend::store {
 namespace {
 
-namespace fs = std::filesystem;
+using platform::NativePath;
 
 // A backend that is shutting down may still hold the file for a moment when the app restarts it.
 constexpr int kBusyTimeoutMs = 2000;
@@ -18,23 +20,34 @@ constexpr int kBusyTimeoutMs = 2000;
 // SQLite's own companions of a database file, moved with it.
 constexpr std::array<const char*, 3> kCompanions = {"-wal", "-shm", "-journal"};
 
-std::string utf8(const fs::path& path) {
-  auto text = path.u8string();
-  return {text.begin(), text.end()};
+std::string utf8(const NativePath& path) {
+  return platform::path_to_utf8(path);
 }
 
-// Calendar arithmetic, not gmtime_r/strftime: those pull the C library's time-zone code (tzset, and the
-// sscanf and strtold it uses) into the static binary for one file name.
+// Calendar arithmetic and digits written by hand, not gmtime_r/strftime or snprintf: those pull the C
+// library's time-zone code and (MinGW) its whole printf and floating-point formatting into the static binary
+// for one file name, e.g. "20261125T164300Z".
 std::string utc_stamp() {
   using namespace std::chrono;
   const auto now = floor<seconds>(system_clock::now());
   const auto day = floor<days>(now);
   const year_month_day date{day};
   const auto second = static_cast<int>((now - day).count());  // of the day
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), second / 3600,
-                second / 60 % 60, second % 60);
+  std::string text;
+  auto digits = [&text](int value, int width) {
+    std::string part = std::to_string(value);
+    if (static_cast<int>(part.size()) < width)
+      text.append(static_cast<std::size_t>(width) - part.size(), '0');
+    text += part;
+  };
+  digits(static_cast<int>(date.year()), 4);
+  digits(static_cast<int>(static_cast<unsigned>(date.month())), 2);
+  digits(static_cast<int>(static_cast<unsigned>(date.day())), 2);
+  text += 'T';
+  digits(second / 3600, 2);
+  digits(second / 60 % 60, 2);
+  digits(second % 60, 2);
+  text += 'Z';
   return text;
 }
 
@@ -53,7 +66,7 @@ bool is_lock(int rc) {
 }
 
 // Sorts an error from the checks before anything is written.
-Attempt classify(sqlite3* db, int rc, const fs::path& path, std::string_view step) {
+Attempt classify(sqlite3* db, int rc, const NativePath& path, std::string_view step) {
   auto text = sqlite::error_text(db, rc);
   if (is_corruption(rc)) return Corrupt{std::string(step) + ": " + text};
   if (is_lock(rc)) {
@@ -66,15 +79,11 @@ Attempt classify(sqlite3* db, int rc, const fs::path& path, std::string_view ste
 
 // The schema version in the file's header, read without SQLite, which would create an empty -wal beside it.
 // (When a -wal exists, a newer page 1 may be in it: SQLite's own check below covers that case.)
-std::optional<std::int64_t> header_user_version(const fs::path& path) {
+std::optional<std::int64_t> header_user_version(const NativePath& path) {
   constexpr std::string_view kMagic{"SQLite format 3\0", 16};
   constexpr std::size_t kUserVersionOffset = 60;
   // C stdio, not <fstream>: iostreams would pull half a megabyte of locale code into the static binary.
-#ifdef _WIN32
-  std::FILE* file = ::_wfopen(path.c_str(), L"rb");
-#else
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-#endif
+  std::FILE* file = platform::open_file(path, "rb");
   if (file == nullptr) return std::nullopt;
   char header[100];
   auto got = std::fread(header, 1, sizeof header, file);
@@ -86,7 +95,7 @@ std::optional<std::int64_t> header_user_version(const fs::path& path) {
   return static_cast<std::int32_t>(value);
 }
 
-OpenError newer_schema(const fs::path& path, std::int64_t version) {
+OpenError newer_schema(const NativePath& path, std::int64_t version) {
   return OpenError{OpenErrorKind::newer_schema, utf8(path) + " was written by a newer backend (schema " +
                                                     std::to_string(version) + ", this backend knows up to " +
                                                     std::to_string(kSchemaVersion) +
@@ -94,7 +103,7 @@ OpenError newer_schema(const fs::path& path, std::int64_t version) {
 }
 
 std::variant<std::monostate, OpenError> load(sqlite3* db, const OpenOptions& options, OpenedDatabase& out,
-                                             const fs::path& path) {
+                                             const NativePath& path) {
   auto failed = [&](int rc, std::string_view what) {
     return OpenError{OpenErrorKind::failed, "cannot read " + utf8(path) + " (" + std::string(what) + ": " +
                                                 sqlite::error_text(db, rc) + ")"};
@@ -132,7 +141,7 @@ std::variant<std::monostate, OpenError> load(sqlite3* db, const OpenOptions& opt
   return std::monostate{};
 }
 
-Attempt try_open(const fs::path& path, const OpenOptions& options) {
+Attempt try_open(const NativePath& path, const OpenOptions& options) {
   if (auto version = header_user_version(path); version && *version > kSchemaVersion)
     return newer_schema(path, *version);
 
@@ -213,21 +222,22 @@ Attempt try_open(const fs::path& path, const OpenOptions& options) {
 }
 
 // Renames the file and its companions to <name>.corrupt-<UTC time>[-N]; never deletes anything.
-std::variant<fs::path, OpenError> move_aside(const fs::path& path) {
-  auto base = path.filename().string() + ".corrupt-" + utc_stamp();
-  auto target = path.parent_path() / base;
-  std::error_code ec;
-  for (int n = 2; fs::exists(target, ec) && n < 1000; ++n)
-    target = path.parent_path() / (base + "-" + std::to_string(n));
-  fs::rename(path, target, ec);
-  if (ec) {
+std::variant<NativePath, OpenError> move_aside(const NativePath& path) {
+  auto base = platform::filename_of(path) + ".corrupt-" + utc_stamp();
+  auto folder = platform::parent_of(path);
+  auto target = platform::join(folder, base);
+  for (int n = 2; platform::exists(target) && n < 1000; ++n)
+    target = platform::join(folder, base + "-" + std::to_string(n));
+  if (auto ec = platform::rename_path(path, target)) {
     return OpenError{OpenErrorKind::failed,
                      "cannot move the unreadable " + utf8(path) + " aside: " + ec.message()};
   }
   for (const char* suffix : kCompanions) {
-    auto companion = fs::path(path.native() + fs::path(suffix).native());
-    if (fs::exists(companion, ec))
-      fs::rename(companion, fs::path(target.native() + fs::path(suffix).native()), ec);
+    NativePath companion = path;
+    companion += platform::path_from_utf8(suffix);
+    NativePath moved = target;
+    moved += platform::path_from_utf8(suffix);
+    if (platform::exists(companion)) platform::rename_path(companion, moved);
   }
   return target;
 }
@@ -235,7 +245,7 @@ std::variant<fs::path, OpenError> move_aside(const fs::path& path) {
 }  // namespace
 
 std::variant<OpenedDatabase, OpenError> open_database(const OpenOptions& options, Logger& log) {
-  auto path = options.dir / kFileName;
+  auto path = platform::join(options.dir, kFileName);
   for (int tries = 0;; ++tries) {
     auto attempt = try_open(path, options);
     if (auto* opened = std::get_if<OpenedDatabase>(&attempt)) return std::move(*opened);
@@ -247,7 +257,7 @@ std::variant<OpenedDatabase, OpenError> open_database(const OpenOptions& options
     auto moved = move_aside(path);
     if (auto* error = std::get_if<OpenError>(&moved)) return *error;
     log.error("settings store: " + utf8(path) + " is not a readable settings database (" + reason +
-              "); moved it to " + utf8(std::get<fs::path>(moved)) + " and started an empty store");
+              "); moved it to " + utf8(std::get<NativePath>(moved)) + " and started an empty store");
   }
 }
 

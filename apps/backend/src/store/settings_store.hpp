@@ -11,7 +11,6 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <deque>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "log/logger.hpp"
+#include "platform/path_text.hpp"
 
 namespace backend::store {
 
@@ -67,7 +67,7 @@ struct WriteResult {
 inline constexpr std::size_t kMaxValueBytes = std::size_t{1} << 20;
 
 struct OpenOptions {
-  std::filesystem::path dir;    // the data folder, already created
+  platform::NativePath dir;     // the data folder, already created
   std::uint64_t max_bytes = 0;  // 0: no cap (else PRAGMA max_page_count)
   std::size_t change_log_size = 1000;
   // The change log also keeps at most this many bytes of keys and values (values can be 1 MiB each).
