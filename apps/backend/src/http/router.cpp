@@ -53,7 +53,9 @@ Router::Router(AccessPolicy policy, const api::RouteTable& routes, std::string_v
 std::size_t Router::body_allowance(const Request& request) const {
   auto target = parse_target(request.target);
   if (!target) return 0;
-  std::string_view authority = target->has_scheme() ? target->encoded_host_and_port() : request.host;
+  // Both sides as plain views: a Host made into a pct_string_view would throw on a stray '%'.
+  std::string_view authority = request.host;
+  if (target->has_scheme()) authority = target->encoded_host_and_port();
   if (!policy_.host_allowed(authority)) return 0;
   if (request.origin_count > 0 && !policy_.origin_allowed(request.origin)) return 0;
   if (policy_.token_required() && !policy_.authorization_valid(request.authorization)) return 0;
