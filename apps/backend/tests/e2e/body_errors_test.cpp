@@ -16,8 +16,7 @@ namespace json = boost::json;
 class BodyErrors : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "backend-body-XXXXXX").string();
-    dir_ = ::mkdtemp(pattern.data());
+    dir_ = make_temp_dir("body");
     sidecar_ = std::make_unique<Sidecar>(Launch{.env = {{"BACKEND_DATA_DIR", dir_}}});
     port_ = sidecar_->port();
     ASSERT_NE(port_, 0);

@@ -38,8 +38,7 @@ std::string integrity_of(const std::filesystem::path& db_path) {
 }
 
 TEST(SettingsCrash, SigkillWhileWritingLosesNoAnsweredWrite) {
-  std::string pattern = (std::filesystem::temp_directory_path() / "backend-crash-XXXXXX").string();
-  std::filesystem::path dir = ::mkdtemp(pattern.data());
+  std::filesystem::path dir = make_temp_dir("crash");
   std::map<std::string, std::string> answered;  // key -> value of its last answered write
   std::mt19937 random(std::random_device{}());
   constexpr int kRounds = 6;

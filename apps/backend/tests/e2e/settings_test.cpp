@@ -16,10 +16,7 @@ namespace json = boost::json;
 
 class DataDir {
  public:
-  DataDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "backend-settings-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
+  DataDir() { path_ = make_temp_dir("settings"); }
   ~DataDir() {
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
