@@ -1,6 +1,7 @@
 #include "api/route_table.hpp"
 
 #include <boost/url/decode_view.hpp>
+#include <boost/url/parse.hpp>
 
 #include <cstdlib>
 
@@ -58,6 +59,20 @@ RouteTable::RouteTable(std::vector<Endpoint> endpoints, std::vector<TagDoc> tags
     }
     item.allow += "OPTIONS";
   }
+  for (const auto& item : paths_) {
+    auto parsed = boost::urls::parse_origin_form(item.path);
+    NamedValues params;
+    if (parsed && !parsed->has_query() && match(parsed->encoded_segments(), params) == &item &&
+        params.empty())
+      exact_paths_.push_back(&item);
+  }
+}
+
+const PathItem* RouteTable::match_exact(std::string_view target) const {
+  for (const auto* item : exact_paths_) {
+    if (item->path == target) return item;
+  }
+  return nullptr;
 }
 
 // Segments are compared percent-decoded, without decoding them into strings (a segment without escapes is

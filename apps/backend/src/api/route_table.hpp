@@ -36,6 +36,11 @@ class RouteTable {
   // The path item whose template matches the decoded segments, with the parameters it captured.
   const PathItem* match(const boost::urls::segments_encoded_view& segments, NamedValues& params) const;
 
+  // The path item of a fixed path ("/health") when the request target is exactly that text, else null. The
+  // table only lists a path here after Boost.URL parsed it and match() found the same item, so it answers
+  // what parsing the target would have, for the targets clients send most, without parsing them.
+  const PathItem* match_exact(std::string_view target) const;
+
   const std::vector<Endpoint>& endpoints() const { return endpoints_; }
   const std::vector<PathItem>& paths() const { return paths_; }
   const std::vector<TagDoc>& tags() const { return tags_; }
@@ -44,6 +49,7 @@ class RouteTable {
   std::vector<Endpoint> endpoints_;
   std::vector<TagDoc> tags_;
   std::vector<PathItem> paths_;
+  std::vector<const PathItem*> exact_paths_;
 };
 
 }  // namespace backend::api

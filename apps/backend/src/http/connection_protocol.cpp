@@ -14,7 +14,7 @@ namespace http = boost::beast::http;
 std::size_t ConnectionProtocol::process(std::string_view input, std::string& output, std::size_t max_output,
                                         bool draining) {
   if (pending_ && pending_->ready) {
-    finish(pending_->response, output, draining);
+    finish(pending_->response, output, draining, std::chrono::system_clock::now());
     pending_.reset();
   }
   std::size_t used = 0;
@@ -71,17 +71,17 @@ bool ConnectionProtocol::parse_one(std::string_view input, std::size_t& used, st
 
 void ConnectionProtocol::respond(std::string& output, bool draining) {
   Response response;
-  router_.handle(request_, response, std::chrono::system_clock::now(), std::chrono::steady_clock::now(),
-                 &pending_);
-  if (!pending_) return finish(response, output, draining);
+  auto now_wall = std::chrono::system_clock::now();
+  router_.handle(request_, response, now_wall, std::chrono::steady_clock::now(), &pending_);
+  if (!pending_) return finish(response, output, draining, now_wall);
   if (pending_->ready) {
-    finish(pending_->response, output, draining);
+    finish(pending_->response, output, draining, std::chrono::system_clock::now());
     pending_.reset();
   }
 }
 
-void ConnectionProtocol::finish(const Response& response, std::string& output, bool draining) {
-  auto now_wall = std::chrono::system_clock::now();
+void ConnectionProtocol::finish(const Response& response, std::string& output, bool draining,
+                                std::chrono::system_clock::time_point now_wall) {
   ++requests_served_;
   if (response.stream && !response.omit_body && response.status == 200) {
     // The connection now belongs to the stream; the request stays readable for the session. An HTTP/1.0

@@ -50,7 +50,9 @@ class ConnectionProtocol {
  private:
   bool parse_one(std::string_view input, std::size_t& used, std::string& output, bool draining);
   void respond(std::string& output, bool draining);
-  void finish(const Response& response, std::string& output, bool draining);
+  // `now_wall`: the clock read for the handler, so the Date header agrees with the document.
+  void finish(const Response& response, std::string& output, bool draining,
+              std::chrono::system_clock::time_point now_wall);
   void reject(HttpError error, std::string& output);
 
   const Router& router_;

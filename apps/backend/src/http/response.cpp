@@ -7,6 +7,8 @@
 namespace backend {
 namespace {
 
+constexpr std::string_view kJson = "application/json";
+
 void append_number(std::string& out, std::size_t value) {
   std::array<char, 24> digits{};
   auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
@@ -36,9 +38,14 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
     out += "\r\nContent-Type: text/event-stream";
     if (options.request_version != 10) out += "\r\nTransfer-Encoding: chunked";
   } else if (response.status != 204) {
-    out += "\r\nContent-Type: ";
-    out += response.content_type;
-    out += "\r\nContent-Length: ";
+    // Most answers are JSON: their header line is one append.
+    if (response.content_type == kJson) {
+      out += "\r\nContent-Type: application/json\r\nContent-Length: ";
+    } else {
+      out += "\r\nContent-Type: ";
+      out += response.content_type;
+      out += "\r\nContent-Length: ";
+    }
     append_number(out, body.size());
   }
   out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff";
@@ -68,9 +75,13 @@ void serialize(const Response& response, const SerializeOptions& options, std::s
   } else if (options.request_version == 10) {
     out += "\r\nConnection: keep-alive";
   }
-  out += "\r\n";
-  out += response.headers;
-  out += "\r\n";
+  if (response.headers.empty()) {
+    out += "\r\n\r\n";
+  } else {
+    out += "\r\n";
+    out += response.headers;
+    out += "\r\n";
+  }
   if (!response.omit_body) out += body;
 }
 

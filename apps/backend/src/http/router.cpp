@@ -3,6 +3,8 @@
 #include <boost/json/stream_parser.hpp>
 #include <boost/url/parse.hpp>
 
+#include <optional>
+
 #include "api/error_body.hpp"
 #include "http/http_error.hpp"
 
@@ -51,16 +53,21 @@ Router::Router(AccessPolicy policy, const api::RouteTable& routes, std::string_v
 }
 
 std::size_t Router::body_allowance(const Request& request) const {
-  auto target = parse_target(request.target);
-  if (!target) return 0;
+  const api::PathItem* item = routes_.match_exact(request.target);
   // Both sides as plain views: a Host made into a pct_string_view would throw on a stray '%'.
   std::string_view authority = request.host;
-  if (target->has_scheme()) authority = target->encoded_host_and_port();
+  std::optional<urls::url_view> target;
+  if (item == nullptr) {
+    auto parsed = parse_target(request.target);
+    if (!parsed) return 0;
+    target = *parsed;
+    if (target->has_scheme()) authority = target->encoded_host_and_port();
+  }
   if (!policy_.host_allowed(authority)) return 0;
   if (request.origin_count > 0 && !policy_.origin_allowed(request.origin)) return 0;
   if (policy_.token_required() && !policy_.authorization_valid(request.authorization)) return 0;
   api::NamedValues params;
-  const auto* item = routes_.match(target->encoded_segments(), params);
+  if (target) item = routes_.match(target->encoded_segments(), params);
   const auto* endpoint = item ? item->find(request.method) : nullptr;
   return endpoint && endpoint->takes_body() ? endpoint->spec.body_limit : 0;
 }
@@ -71,13 +78,19 @@ void Router::handle(const Request& request, Response& response,
                     std::shared_ptr<PendingReply>* pending) const {
   response.omit_body = request.method == http::verb::head;
 
-  auto target = parse_target(request.target);
-  if (!target) return fail(response, HttpError::bad_request, "The request target is malformed.");
+  // A target that is exactly a fixed route's path needs no parse (see RouteTable::match_exact).
+  const api::PathItem* item = routes_.match_exact(request.target);
+  std::optional<urls::url_view> target;
   std::string_view authority = request.host;
-  if (target->has_scheme()) {
-    if (target->scheme_id() != urls::scheme::http || target->has_userinfo())
-      return fail(response, HttpError::bad_request, "An absolute-form target must be an http URL.");
-    authority = target->encoded_host_and_port();
+  if (item == nullptr) {
+    auto parsed = parse_target(request.target);
+    if (!parsed) return fail(response, HttpError::bad_request, "The request target is malformed.");
+    target = *parsed;
+    if (target->has_scheme()) {
+      if (target->scheme_id() != urls::scheme::http || target->has_userinfo())
+        return fail(response, HttpError::bad_request, "An absolute-form target must be an http URL.");
+      authority = target->encoded_host_and_port();
+    }
   }
 
   // DNS rebinding: a page that rebinds its own name to 127.0.0.1 still sends its own name as Host.
@@ -90,7 +103,7 @@ void Router::handle(const Request& request, Response& response,
   }
 
   api::NamedValues path_params;
-  const api::PathItem* item = routes_.match(target->encoded_segments(), path_params);
+  if (target) item = routes_.match(target->encoded_segments(), path_params);
 
   // A CORS preflight carries no credentials, so it is answered before the token check (Fetch standard
   // §3.2.5).
@@ -148,7 +161,7 @@ void Router::handle(const Request& request, Response& response,
   }
 
   api::NamedValues query_params;
-  if (!endpoint->query_params.empty()) {
+  if (target && !endpoint->query_params.empty()) {
     // Unknown parameters are ignored; the names kept are the declaration's, so only the values are copied.
     for (auto param : target->params()) {
       for (const auto& declared : endpoint->query_params) {

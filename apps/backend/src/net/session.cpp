@@ -81,8 +81,9 @@ void Session::process() {
                                        limits::kMaxPendingOutputBytes, context_.draining);
   input_.consume(used);
   if (protocol_.stream_started()) return start_stream();
-  // A handler answers later: the answer wakes this connection, and keeps it alive until then.
-  protocol_.on_answer([self = shared_from_this()] { self->on_answer(); });
+  // A handler answers later: the answer wakes this connection, and keeps it alive until then. (Tested first:
+  // the callback costs an allocation, which most requests, answered at once, need not pay.)
+  if (protocol_.awaiting()) protocol_.on_answer([self = shared_from_this()] { self->on_answer(); });
   // The read deadline is re-armed for every message: a client trickling bytes is cut off (slowloris).
   if (protocol_.in_message() && protocol_.messages_started() != started) {
     enter(Phase::reading, limits::kRequestReadTimeout);
