@@ -14,7 +14,7 @@ DeadlineTimer::Clock::time_point DeadlineTimer::round_up(Clock::time_point deadl
   return deadline + (resolution - remainder);
 }
 
-void DeadlineTimer::arm(Clock::time_point deadline) {
+void DeadlineTimer::arm_earlier(Clock::time_point deadline) {
   if (stopped_) return;
   auto expiry = round_up(deadline, resolution_);
   if (armed_ && *armed_ <= expiry) return;

@@ -22,7 +22,12 @@ class DeadlineTimer {
 
   // The sweep will run at or after `deadline` (at most one resolution later). A deadline later than the one
   // already armed costs nothing: the sweep then finds it and re-arms.
-  void arm(Clock::time_point deadline);
+  void arm(Clock::time_point deadline) {
+    // The common case, checked inline since every request arms a deadline or two: a sweep is already due by
+    // then.
+    if (armed_ && *armed_ <= deadline) return;
+    arm_earlier(deadline);
+  }
   // Nothing is due any more (the last connection closed): no timer stays armed.
   void disarm();
   // No sweep runs after this.
@@ -33,6 +38,7 @@ class DeadlineTimer {
   std::optional<Clock::time_point> armed() const { return armed_; }
 
  private:
+  void arm_earlier(Clock::time_point deadline);
   void on_expiry();
 
   boost::asio::steady_timer timer_;
