@@ -8,6 +8,7 @@ target_sources(backend_core PRIVATE
   src/platform/stderr_wait_windows.cpp
   src/platform/stdin_reader_windows.cpp
   src/platform/path_text_windows.cpp
+  src/platform/thread_priority_windows.cpp
   src/platform/thread_wakeup_windows.cpp)
 # Asio's Windows code also refers to BCryptGenRandom (named pipe names); bcrypt.dll is a system DLL.
 target_link_libraries(backend_boost PUBLIC bcrypt)

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "platform/thread_priority.hpp"
 #include "platform/thread_wakeup.hpp"
 #include "store/database_open.hpp"
 #include "store/writer.hpp"
@@ -159,7 +160,10 @@ std::variant<std::unique_ptr<SettingsStore>, OpenError> SettingsStore::open(boos
   impl->changes = std::move(db.log);
   impl->revision = db.revision;
   impl->log_start = db.log_start;
-  impl->thread = std::thread([raw = impl.get()] { raw->write_loop(); });
+  impl->thread = std::thread([raw = impl.get()] {
+    platform::lower_current_thread_priority();
+    raw->write_loop();
+  });
   return std::unique_ptr<SettingsStore>(new SettingsStore(std::move(impl)));
 }
 
