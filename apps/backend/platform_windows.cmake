@@ -1,5 +1,6 @@
 # Included by apps/backend/CMakeLists.txt when WIN32: the Windows implementations behind src/platform/*.hpp.
 target_sources(backend_core PRIVATE
+  src/platform/alarm_asio.cpp
   src/platform/descriptor_limit_windows.cpp
   src/platform/listen_socket_windows.cpp
   src/platform/parent_watch_windows.cpp

@@ -4,7 +4,7 @@ namespace backend {
 
 DeadlineTimer::DeadlineTimer(const boost::asio::any_io_executor& executor, Clock::duration resolution,
                              Sweep sweep)
-    : timer_(executor), resolution_(resolution), sweep_(std::move(sweep)) {}
+    : alarm_(executor, [this] { on_expiry(); }), resolution_(resolution), sweep_(std::move(sweep)) {}
 
 DeadlineTimer::Clock::time_point DeadlineTimer::round_up(Clock::time_point deadline,
                                                          Clock::duration resolution) {
@@ -19,11 +19,7 @@ void DeadlineTimer::arm_earlier(Clock::time_point deadline) {
   auto expiry = round_up(deadline, resolution_);
   if (armed_ && *armed_ <= expiry) return;
   armed_ = expiry;
-  // Re-arming cancels the wait already pending; its handler sees operation_aborted and does nothing.
-  timer_.expires_at(expiry);
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) on_expiry();
-  });
+  alarm_.set(expiry);
 }
 
 void DeadlineTimer::on_expiry() {
@@ -35,7 +31,7 @@ void DeadlineTimer::on_expiry() {
 void DeadlineTimer::disarm() {
   if (!armed_) return;
   armed_.reset();
-  timer_.cancel();
+  alarm_.unset();
 }
 
 void DeadlineTimer::stop() {

@@ -5,10 +5,11 @@
 // the expiry is rounded up to a resolution: deadlines that fall close together share one wakeup, and the
 // wakeups stay bounded however many connections there are.
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <optional>
+
+#include "platform/alarm.hpp"
 
 namespace backend {
 
@@ -41,7 +42,7 @@ class DeadlineTimer {
   void arm_earlier(Clock::time_point deadline);
   void on_expiry();
 
-  boost::asio::steady_timer timer_;
+  platform::Alarm alarm_;
   Clock::duration resolution_;
   Sweep sweep_;
   std::optional<Clock::time_point> armed_;

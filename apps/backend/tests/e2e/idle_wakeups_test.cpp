@@ -32,6 +32,23 @@ std::optional<long> context_switches(pid_t pid) {
   return total;
 }
 
+// How many of the process's timer descriptors are armed (Linux shows a timerfd's setting in its fdinfo). An
+// armed one is a wakeup to come, however far ahead: Asio's own descriptor, once used, is kept armed up to
+// 5 minutes ahead, which a window of a few seconds would not see.
+std::optional<int> armed_timer_descriptors(pid_t pid) {
+  std::error_code ec;
+  std::filesystem::directory_iterator fds("/proc/" + std::to_string(pid) + "/fdinfo", ec);
+  if (ec) return std::nullopt;
+  int armed = 0;
+  for (const auto& fd : fds) {
+    std::ifstream info(fd.path());
+    for (std::string line; std::getline(info, line);) {
+      if (line.starts_with("it_value:") && line != "it_value: (0, 0)") ++armed;
+    }
+  }
+  return armed;
+}
+
 class IdleWakeups : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -71,6 +88,7 @@ TEST_F(IdleWakeups, AnIdleKeepAliveConnectionWakesTheServerOnlyAtItsDeadline) {
   EXPECT_GE(std::chrono::steady_clock::now() - answered, 4500ms);
   // Once the last connection is gone, no timer is left armed.
   EXPECT_EQ(wakeups_over(1500ms), 0);
+  EXPECT_EQ(armed_timer_descriptors(sidecar_.pid()), 0);
 }
 
 TEST_F(IdleWakeups, AClosedConnectionLeavesNoTimerBehind) {
@@ -78,8 +96,12 @@ TEST_F(IdleWakeups, AClosedConnectionLeavesNoTimerBehind) {
     Connection connection(port_);
     connection.send(request(port_, "GET", "/health"));
     ASSERT_TRUE(connection.read());
+    // While it is open, its deadline is armed.
+    EXPECT_EQ(armed_timer_descriptors(sidecar_.pid()), 1);
   }
   EXPECT_EQ(wakeups_over(2s), 0);
+  // Not even at the deadline the connection had: the wait for it was disarmed, not just forgotten.
+  EXPECT_EQ(armed_timer_descriptors(sidecar_.pid()), 0);
 }
 
 }  // namespace
