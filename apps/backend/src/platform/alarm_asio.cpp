@@ -1,18 +1,14 @@
-#include <boost/asio/steady_timer.hpp>
-
 #include "platform/alarm.hpp"
+#include "platform/steady_timer_alarm.hpp"
 
 namespace backend::platform {
 
 // Asio's reactors on macOS (kqueue) and Windows (IOCP) compute their wait from the timer queue on every turn,
-// so a cancelled timer leaves no wakeup behind (their cap on one wait, 5 minutes, stays).
+// so a cancelled timer leaves no wakeup behind (kqueue's cap on one wait, 5 minutes, stays).
 struct Alarm::Impl {
-  Impl(const boost::asio::any_io_executor& executor, std::function<void()> on_expiry_)
-      : timer(executor), on_expiry(std::move(on_expiry_)) {}
-
-  boost::asio::steady_timer timer;
-  std::function<void()> on_expiry;
-  bool set = false;  // a wait that completed before a cancel still finds it unset
+  Impl(const boost::asio::any_io_executor& executor, std::function<void()> on_expiry)
+      : timer(executor, std::move(on_expiry)) {}
+  SteadyTimerAlarm timer;
 };
 
 Alarm::Alarm(const boost::asio::any_io_executor& executor, std::function<void()> on_expiry)
@@ -23,18 +19,11 @@ Alarm::~Alarm() {
 }
 
 void Alarm::set(Clock::time_point when) {
-  impl_->set = true;
-  impl_->timer.expires_at(when);
-  impl_->timer.async_wait([impl = impl_](const boost::system::error_code& ec) {
-    if (ec || !impl->set) return;
-    impl->set = false;
-    impl->on_expiry();
-  });
+  impl_->timer.set(when);
 }
 
 void Alarm::unset() {
-  impl_->set = false;
-  impl_->timer.cancel();
+  impl_->timer.unset();
 }
 
 }  // namespace backend::platform

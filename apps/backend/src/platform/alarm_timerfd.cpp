@@ -2,12 +2,12 @@
 #include <unistd.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <cstdint>
 #include <optional>
 
 #include "platform/alarm.hpp"
+#include "platform/steady_timer_alarm.hpp"
 
 namespace backend::platform {
 
@@ -25,14 +25,13 @@ timespec to_timespec(Alarm::Clock::duration since_epoch) {
 // absolute times. At most one wait is outstanding, and only while the alarm is set.
 struct Alarm::Impl {
   Impl(const boost::asio::any_io_executor& executor, std::function<void()> on_expiry_)
-      : descriptor(executor), fallback(executor), on_expiry(std::move(on_expiry_)) {
+      : descriptor(executor), on_expiry(std::move(on_expiry_)) {
     int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     boost::system::error_code ec;
     if (fd >= 0) descriptor.assign(fd, ec);
     if (fd >= 0 && ec) close(fd);
+    if (!descriptor.is_open()) fallback.emplace(executor, on_expiry);
   }
-
-  bool has_timerfd() const { return descriptor.is_open(); }
 
   void program(const timespec& value) {
     itimerspec spec{};
@@ -64,7 +63,7 @@ struct Alarm::Impl {
   }
 
   boost::asio::posix::stream_descriptor descriptor;
-  boost::asio::steady_timer fallback;  // when no timerfd could be made
+  std::optional<SteadyTimerAlarm> fallback;  // when no timerfd could be made
   std::function<void()> on_expiry;
   bool set = false;
   bool waiting = false;
@@ -78,16 +77,7 @@ Alarm::~Alarm() {
 }
 
 void Alarm::set(Clock::time_point when) {
-  if (!impl_->has_timerfd()) {
-    impl_->set = true;
-    impl_->fallback.expires_at(when);
-    impl_->fallback.async_wait([impl = impl_](const boost::system::error_code& ec) {
-      if (ec || !impl->set) return;
-      impl->set = false;
-      impl->on_expiry();
-    });
-    return;
-  }
+  if (impl_->fallback) return impl_->fallback->set(when);
   // A zero it_value would disarm the timer: a time at or before the clock's epoch rings at once instead.
   auto since_epoch = when.time_since_epoch();
   if (since_epoch <= Clock::duration::zero()) since_epoch = std::chrono::nanoseconds(1);
@@ -97,11 +87,8 @@ void Alarm::set(Clock::time_point when) {
 }
 
 void Alarm::unset() {
+  if (impl_->fallback) return impl_->fallback->unset();
   impl_->set = false;
-  if (!impl_->has_timerfd()) {
-    impl_->fallback.cancel();
-    return;
-  }
   impl_->program({});
   boost::system::error_code ignored;
   if (impl_->waiting) impl_->descriptor.cancel(ignored);
