@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include <boost/json/stream_parser.hpp>
+#include <boost/url/grammar/error.hpp>
 #include <boost/url/parse.hpp>
 
 #include <optional>
@@ -14,10 +15,31 @@ namespace {
 namespace http = boost::beast::http;
 namespace urls = boost::urls;
 
+// `text` equals `lower` (lower-case ASCII) but for the case of its letters.
+bool equals_ignoring_case(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// RFC 9110 §4.2.1: an http URI is "http://" authority path-abempty ["?" query]; the scheme's case does not
+// matter (RFC 3986 §3.1).
+bool is_http_uri(std::string_view target) {
+  constexpr std::string_view kPrefix = "http://";
+  return equals_ignoring_case(target.substr(0, kPrefix.size()), kPrefix);
+}
+
 // RFC 9112 §3.2: origin-form ("/path?query") from every client, absolute-form ("http://host:port/path") which
-// a server MUST accept (§3.2.2). The asterisk and authority forms name no route of ours.
+// a server MUST accept (§3.2.2). The asterisk and authority forms, and URIs of other schemes, name no route
+// of ours. Those are refused before Boost.URL sees them: its 1.81 parser asserts on a scheme followed by an
+// empty path and '?' or '#' (such as "a:?"), which debug and sanitizer builds turn into an abort.
 urls::result<urls::url_view> parse_target(std::string_view target) {
   if (target.starts_with('/')) return urls::parse_origin_form(target);
+  if (!is_http_uri(target)) return boost::system::error_code(urls::grammar::error::mismatch);
   return urls::parse_absolute_uri(target);
 }
 
@@ -26,14 +48,7 @@ bool is_json_media_type(std::string_view content_type) {
   auto type = content_type.substr(0, content_type.find(';'));
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
     type.remove_suffix(1);
-  constexpr std::string_view kJson = "application/json";
-  if (type.size() != kJson.size()) return false;
-  for (std::size_t i = 0; i < type.size(); ++i) {
-    char c = type[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kJson[i]) return false;
-  }
-  return true;
+  return equals_ignoring_case(type, "application/json");
 }
 
 void fail(Response& response, HttpError error, std::string_view message, std::string_view pointer = {}) {
@@ -83,6 +98,8 @@ void Router::handle(const Request& request, Response& response,
   std::optional<urls::url_view> target;
   std::string_view authority = request.host;
   if (item == nullptr) {
+    if (!request.target.starts_with('/') && !is_http_uri(request.target))
+      return fail(response, HttpError::bad_request, "An absolute-form target must be an http URL.");
     auto parsed = parse_target(request.target);
     if (!parsed) return fail(response, HttpError::bad_request, "The request target is malformed.");
     target = *parsed;

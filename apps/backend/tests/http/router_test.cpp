@@ -35,7 +35,7 @@ class RouterTest : public ::testing::Test {
     return r;
   }
   static std::string error_code_of(const Response& r) {
-    return std::string(boost::json::parse(r.body).as_object().at("error").as_string());
+    return std::string(boost::json::parse(r.payload()).as_object().at("error").as_string());
   }
 
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
@@ -86,6 +86,19 @@ TEST_F(RouterTest, UnknownPathIs404WithJson) {
   EXPECT_EQ(error_code_of(r), "not_found");
   EXPECT_EQ(handle(get("/health/")).status, 404u);
   EXPECT_EQ(handle(get("http://127.0.0.1:4321/nope")).status, 404u);
+}
+
+// RFC 9112 §3.2.2: absolute-form is routed when it is an http URL; any other scheme, an http URI without its
+// "//" authority, and userinfo are 400. ("a:?" and "http:?" once reached a Boost.URL assertion.)
+TEST_F(RouterTest, AbsoluteFormTakesOnlyHttpUrls) {
+  EXPECT_EQ(handle(get("http://127.0.0.1:4321/health")).status, 200u);
+  EXPECT_EQ(handle(get("HTTP://127.0.0.1:4321/health?probe=1")).status, 200u);
+  for (std::string target : {"a:?", "a:#", "http:?", "http:#", "http:/health", "otp:\xaf",
+                             "ftp://127.0.0.1:4321/health", "http://user@127.0.0.1:4321/health", "*"}) {
+    auto r = handle(get(target));
+    EXPECT_EQ(r.status, 400u) << target;
+    EXPECT_EQ(error_code_of(r), "bad_request") << target;
+  }
 }
 
 TEST_F(RouterTest, WrongMethodIs405WithAllow) {
