@@ -13,9 +13,10 @@
 # - SQLITE_DEFAULT_WAL_SYNCHRONOUS=2 (FULL), not 1: an answered write must survive a power loss too. The store
 #   also sets PRAGMA synchronous=FULL; this makes FULL the default for any other connection.
 # - SQLITE_OMIT_JSON: the store keeps JSON as text and never queries into it (smaller binary).
-# - SQLITE_OMIT_LOCALTIME: the store's SQL uses no date functions; without the 'localtime' modifier SQLite calls
-#   no localtime_r, which would pull the C library's time-zone code (tzset, with sscanf and strtold: ~70 kB of
-#   the static binary). (SQLITE_OMIT_DATETIME_FUNCS would not do: CURRENT_TIMESTAMP then uses gmtime+strftime.)
+# - SQLITE_OMIT_DATETIME_FUNCS and SQLITE_OMIT_LOCALTIME: the store's SQL uses no date functions. The second
+#   is the one that keeps localtime_r out, which would pull the C library's time-zone code (tzset, with sscanf
+#   and strtold: ~70 kB of the static binary); the first alone would not (CURRENT_TIMESTAMP then uses
+#   gmtime+strftime).
 # - SQLITE_OMIT_COMPILEOPTION_DIAGS, SQLITE_UNTESTABLE: no compile_options table, no test hooks (smaller binary).
 set(BACKEND_SQLITE_VERSION "3.53.0")
 set(BACKEND_SQLITE_NPM_PACKAGE "better-sqlite3-12.9.0.tgz")
