@@ -75,7 +75,7 @@ void ConnectionProtocol::respond(std::string& output, bool draining) {
   router_.handle(request_, response, now_wall, std::chrono::steady_clock::now(), &pending_);
   if (!pending_) return finish(response, output, draining, now_wall);
   if (pending_->ready) {
-    finish(pending_->response, output, draining, std::chrono::system_clock::now());
+    finish(pending_->response, output, draining, now_wall);
     pending_.reset();
   }
 }
